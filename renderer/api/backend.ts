@@ -1,0 +1,74 @@
+import {
+  ApiErrorSchema,
+  HealthSchema,
+  SignInResponseSchema,
+  type Health,
+  type SignInRequest,
+  type SignInResponse,
+} from '../../shared/api';
+
+export class SignInError extends Error {
+  constructor(
+    readonly code: 'bad_credentials' | 'rate_limited' | 'unreachable' | 'bad_response' | 'server_error',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** POST /api/session; every failure becomes a sentence that says what to do next. */
+export async function signIn(
+  serverUrl: string,
+  request: SignInRequest,
+  fetchImpl: typeof fetch = fetch,
+): Promise<SignInResponse> {
+  let response: Response;
+  try {
+    response = await fetchImpl(`${serverUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  } catch {
+    throw new SignInError(
+      'unreachable',
+      `Cannot reach the Switchboard server at ${serverUrl}. Check your network connection, or the server address in Settings.`,
+    );
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (response.status === 401) throw new SignInError('bad_credentials', 'Wrong email or password. Try again.');
+  if (response.status === 429) {
+    throw new SignInError('rate_limited', 'Too many sign-in attempts. Wait a minute, then try again.');
+  }
+  if (!response.ok) {
+    const detail = ApiErrorSchema.safeParse(body);
+    throw new SignInError(
+      'server_error',
+      `The server could not sign you in (${detail.success ? detail.data.error.message : `HTTP ${response.status}`}). Try again shortly.`,
+    );
+  }
+  const parsed = SignInResponseSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new SignInError(
+      'bad_response',
+      `The server at ${serverUrl} answered in a way this app does not understand. Is it a Switchboard server?`,
+    );
+  }
+  return parsed.data;
+}
+
+/** GET /healthz: null when the server cannot be reached or is not ready. */
+export async function checkHealth(
+  serverUrl: string,
+  fetchImpl: typeof fetch = fetch,
+  timeoutMs = 5000,
+): Promise<Health | null> {
+  try {
+    const response = await fetchImpl(`${serverUrl}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) return null;
+    const parsed = HealthSchema.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
