@@ -216,4 +216,13 @@ describe('TokenStore without any encryption', () => {
       notice: NO_ENCRYPTION_NOTICE,
     });
   });
+
+  it('keeps a saved session on disk while the keyring is still locked, and loads it once it opens', async () => {
+    const { files, disk } = memoryFiles({ [sessionFile]: encryptedOnDisk() });
+    const locked = await new TokenStore(fakeSafeStorage({ available: false }), files, sessionFile, () => false).load();
+    expect(locked.session).toBeNull();
+    expect(disk.has(sessionFile)).toBe(true);
+    const unlocked = await new TokenStore(fakeSafeStorage(), files, sessionFile, () => false).load();
+    expect(unlocked.session).toEqual(session);
+  });
 });
