@@ -20,8 +20,9 @@ export const SessionAgentSchema = z.object({
 export type SessionAgent = z.infer<typeof SessionAgentSchema>;
 
 export const SignInResponseSchema = z.object({
-  token: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
+  // Same bounds as StoredSessionSchema: a token the app could not keep is refused at sign-in.
+  token: z.string().min(1).max(8192),
+  refreshToken: z.string().min(1).max(8192).optional(),
   agent: SessionAgentSchema,
   expiresAt: z.string(),
 });

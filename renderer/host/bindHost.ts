@@ -14,19 +14,26 @@ export async function bindHost(
   fetchImpl: typeof fetch = fetch.bind(globalThis),
 ): Promise<() => void> {
   const s = store.getState;
+  // Only the newest check may set the answer: an old server's late reply must not win.
+  let latestCheck = 0;
   const checkServer = async () => {
     const view = s().settingsView;
     if (!view) return;
+    const thisCheck = ++latestCheck;
     s().setServerReach('checking');
     const health = await checkHealth(view.settings.serverUrl, fetchImpl);
-    s().setServerReach(health ? 'reachable' : 'unreachable', health);
+    if (thisCheck === latestCheck) s().setServerReach(health ? 'reachable' : 'unreachable', health);
   };
 
   const unsubscribers = [
     host.on('host:network', ({ online }) => {
       s().setNetworkOnline(online);
-      if (online) void checkServer();
-      else s().setServerReach('unreachable');
+      if (online) {
+        void checkServer();
+      } else {
+        latestCheck++;
+        s().setServerReach('unreachable');
+      }
     }),
     host.on('host:power', ({ state }) => {
       if (state === 'resume') void checkServer();

@@ -146,7 +146,9 @@ export function createBrowserHost(win: Window): Host {
     },
     getSession: () => Promise.resolve(sessionStatus()),
     saveSession: (session) => {
-      win.sessionStorage.setItem(SESSION_KEY, JSON.stringify(StoredSessionSchema.parse(session)));
+      const parsed = StoredSessionSchema.safeParse(session);
+      if (!parsed.success) return Promise.reject(new Error('The server sent a sign-in this app cannot keep.'));
+      win.sessionStorage.setItem(SESSION_KEY, JSON.stringify(parsed.data));
       return Promise.resolve(sessionStatus());
     },
     clearSession: () => {
@@ -180,8 +182,12 @@ function readPagePolicy(doc: Document): PolicyState {
   return content ? parsePolicyText(where, content) : { status: 'absent', path: where };
 }
 
-/** `?server=` points a development web agent at another backend, unless policy enforces one. */
+/**
+ * `?server=` points a development build at another backend, unless policy enforces one. Never in
+ * a production build: a crafted link would otherwise send an agent's password elsewhere.
+ */
 function devOverrides(win: Window): PartialSettings {
+  if (!import.meta.env.DEV) return {};
   const server = new URLSearchParams(win.location.search).get('server');
   return server ? parseUserSettings({ serverUrl: server }).settings : {};
 }
