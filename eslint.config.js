@@ -124,7 +124,7 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['scripts/**', 'tests/**', '*.config.ts'],
+    files: ['scripts/**', 'tests/**', 'bench/**', '*.config.ts'],
     languageOptions: { globals: globals.node },
   },
   {

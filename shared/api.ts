@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { RoleSchema } from './domain';
 
 /** HTTP surfaces of the routing backend that the desktop client calls (DESIGN.md, Surfaces). */
 
-export const RoleSchema = z.enum(['agent', 'lead', 'admin']);
-export type Role = z.infer<typeof RoleSchema>;
+export { RoleSchema, type Role } from './domain';
 
 export const SignInRequestSchema = z.object({
   email: z.string().trim().email('enter the email address you sign in with'),

@@ -1,0 +1,182 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { SignInRequestSchema } from '../../shared/api';
+import { InteractionSchema } from '../../shared/ingest';
+import { describeIssues } from '../../shared/settings';
+import type { Sessions } from '../auth/sessions';
+import type { AccessClaims, TokenIssuer } from '../auth/tokens';
+import type { Db } from '../db/db';
+import { parseListeningQuery } from '../enrich/listeningQuery';
+import type { IngestConfig } from '../ingest/ingest';
+import { agentData, type AgentRow } from '../store/rows';
+import { sendError } from './errors';
+
+export interface RouteDeps {
+  db: Db;
+  sessions: Sessions;
+  tokens: TokenIssuer;
+  ingestKey: string;
+  version: string;
+  ingestConfig: IngestConfig;
+  ingest: (
+    body: z.infer<typeof InteractionSchema>,
+  ) => Promise<{ status: 'accepted' | 'duplicate'; conversationId: string | null; messageId: string | null }>;
+  queueSnapshot: () => unknown;
+  reloadRules: () => Promise<void>;
+  ready: () => boolean;
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, and a provider may send it: keep the message,
+ * with the character shown as U+FFFD. Runs on the parsed interaction (a few levels deep).
+ */
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [withoutNul(key), withoutNul(v)])) as T;
+  }
+  return value;
+}
+
+const RefreshSchema = z.object({ refreshToken: z.string().min(1).max(512) }).strict();
+const ListeningRuleInputSchema = z
+  .object({
+    name: z.string().min(1).max(120),
+    query: z.string().min(1).max(2000),
+    skills: z.array(z.string().min(1).max(64)).max(10).default([]),
+    priorityBoost: z.number().int().min(-50).max(50).default(0),
+    alert: z.boolean().default(false),
+    createConversation: z.boolean().default(true),
+  })
+  .strict();
+
+export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const authenticate = async (
+    request: FastifyRequest,
+  ): Promise<AccessClaims | { code: 'unauthorized' | 'token_expired' }> => {
+    const result = await deps.tokens.verify(bearer(request));
+    return result.ok ? result.claims : { code: result.code };
+  };
+  const requireRole =
+    (roles: readonly AccessClaims['role'][]) => async (request: FastifyRequest, reply: FastifyReply) => {
+      const claims = await authenticate(request);
+      if ('code' in claims)
+        return sendError(
+          reply,
+          401,
+          claims.code,
+          claims.code === 'token_expired' ? 'Your session expired; sign in again.' : 'Sign in first.',
+        );
+      if (!roles.includes(claims.role))
+        return sendError(reply, 403, 'forbidden', 'This needs a team lead or admin account.');
+      (request as FastifyRequest & { claims: AccessClaims }).claims = claims;
+    };
+  const claimsOf = (request: FastifyRequest) => (request as FastifyRequest & { claims: AccessClaims }).claims;
+
+  app.get('/healthz', async (_request, reply) => {
+    if (!deps.ready()) return sendError(reply, 503, 'starting', 'The server is starting; try again in a moment.');
+    return { status: 'ok', version: deps.version, db: deps.db.kind };
+  });
+
+  // Keyed by address and account: a contact center signs forty agents in from one NAT address.
+  // The key reads the body, so the limiter must run after parsing (preHandler), not in onRequest.
+  const perAccount = (request: FastifyRequest) => {
+    const email = (request.body as { email?: unknown } | undefined)?.email;
+    return `${request.ip}|${typeof email === 'string' ? email.trim().toLowerCase().slice(0, 320) : ''}`;
+  };
+  app.post(
+    '/api/session',
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: perAccount } } },
+    async (request, reply) => {
+      const body = SignInRequestSchema.safeParse(request.body);
+      if (!body.success)
+        return sendError(reply, 400, 'invalid_body', `Send { email, password }: ${describeIssues(body.error)}`);
+      const session = await deps.sessions.signIn(body.data.email, body.data.password);
+      if (!session) return sendError(reply, 401, 'bad_credentials', 'Wrong email or password.');
+      return session;
+    },
+  );
+
+  app.post(
+    '/api/session/refresh',
+    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const body = RefreshSchema.safeParse(request.body);
+      if (!body.success) return sendError(reply, 400, 'invalid_body', 'Send { refreshToken }.');
+      const session = await deps.sessions.refresh(body.data.refreshToken);
+      if (!session) return sendError(reply, 401, 'unauthorized', 'This sign-in has ended; sign in again.');
+      return session;
+    },
+  );
+
+  app.post('/api/ingest', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+    if (!sameSecret(bearer(request), deps.ingestKey)) {
+      return sendError(
+        reply,
+        401,
+        'unauthorized',
+        'Send the ingestion key as Authorization: Bearer $SWITCHBOARD_INGEST_KEY.',
+      );
+    }
+    const body = InteractionSchema.safeParse(request.body);
+    if (!body.success) return sendError(reply, 400, 'invalid_interaction', describeIssues(body.error));
+    return deps.ingest(withoutNul(body.data));
+  });
+
+  app.get('/api/me', { preHandler: requireRole(['agent', 'lead', 'admin']) }, async (request, reply) => {
+    const { rows } = await deps.db.query<AgentRow>('select * from agents where id = $1', [claimsOf(request).agentId]);
+    if (!rows[0]) return sendError(reply, 404, 'not_found', 'Your account no longer exists.');
+    return agentData(rows[0]);
+  });
+
+  // Lead and admin surfaces: the live queue and the floor.
+  app.get('/api/queue', { preHandler: requireRole(['lead', 'admin']) }, (_request, reply) =>
+    reply.send(deps.queueSnapshot()),
+  );
+  app.get('/api/agents', { preHandler: requireRole(['lead', 'admin']) }, async () => {
+    const { rows } = await deps.db.query<AgentRow>('select * from agents order by name');
+    return { agents: rows.map(agentData) };
+  });
+
+  app.get('/api/listening-rules', { preHandler: requireRole(['lead', 'admin']) }, async () => {
+    const { rows } = await deps.db.query(
+      'select id, name, query, skills, priority_boost as "priorityBoost", alert, create_conversation as "createConversation", enabled from listening_rules order by name',
+    );
+    return { rules: rows };
+  });
+  app.post('/api/listening-rules', { preHandler: requireRole(['admin']) }, async (request, reply) => {
+    const body = ListeningRuleInputSchema.safeParse(request.body);
+    if (!body.success) return sendError(reply, 400, 'invalid_rule', describeIssues(body.error));
+    const parsed = parseListeningQuery(body.data.query);
+    if (!parsed.ok) return sendError(reply, 400, 'invalid_query', `The query does not parse: ${parsed.error}.`);
+    const id = crypto.randomUUID();
+    await deps.db.query(
+      'insert into listening_rules (id, name, query, skills, priority_boost, alert, create_conversation) values ($1, $2, $3, $4, $5, $6, $7)',
+      [
+        id,
+        body.data.name,
+        body.data.query,
+        body.data.skills,
+        body.data.priorityBoost,
+        body.data.alert,
+        body.data.createConversation,
+      ],
+    );
+    await deps.reloadRules();
+    return reply.code(201).send({ id });
+  });
+}

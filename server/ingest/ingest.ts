@@ -1,0 +1,371 @@
+import { isPublicChannel } from '../../shared/domain';
+import type { Interaction } from '../../shared/ingest';
+import type { Db, Queryable } from '../db/db';
+import { detectLanguage } from '../enrich/language';
+import { matchesTokens, tokenize, type ListeningQuery } from '../enrich/listeningQuery';
+import { extractContactMentions, normaliseHandle } from '../enrich/mentions';
+import { scoreSentiment } from '../enrich/sentiment';
+import { conversationAudience, publishConversation, publishCustomer, publishMessage } from '../store/publish';
+import type { ConversationRow, IdentityRow, MessageRow } from '../store/rows';
+import { ChangeWriter, type PendingChange } from '../sync/changeLog';
+import { baseSkills, priorityOf } from './priority';
+
+/** Below this many letters, franc guesses ("a quiet question about seats" reads as French). */
+export const MIN_LETTERS_FOR_LANGUAGE_SKILL = 30;
+
+export interface ListeningRule {
+  id: string;
+  name: string;
+  query: ListeningQuery;
+  skills: string[];
+  priorityBoost: number;
+  alert: boolean;
+  createConversation: boolean;
+}
+
+export interface IngestConfig {
+  /** How long since the customer's last conversation counts as "ongoing" for sticky routing. */
+  stickyWindowMs: number;
+  /** How long a conversation waits for the customer's last agent before any agent may take it. */
+  stickyWaitMs: number;
+  rules: () => readonly ListeningRule[];
+}
+
+export type IngestOutcome =
+  | { status: 'duplicate'; conversationId: string; messageId: string }
+  | {
+      status: 'accepted';
+      conversationId: string | null;
+      messageId: string | null;
+      /** The conversation needs routing (new, or reopened). */
+      route: boolean;
+      changes: PendingChange[];
+      alerts: string[];
+    };
+
+interface Sla {
+  first_response_seconds: number;
+  next_response_seconds: number;
+  resolution_seconds: number;
+}
+
+/**
+ * Takes in one interaction of any channel: ties it to one customer, enriches it (sentiment,
+ * language, reach, listening rules), files it in its conversation with SLA clocks, and records
+ * identity-link suggestions with their evidence. Idempotent on the provider's message id.
+ */
+export async function ingestInteraction(
+  db: Db,
+  interaction: Interaction,
+  config: IngestConfig,
+  now = new Date(),
+): Promise<IngestOutcome> {
+  // Two deliveries racing on PostgreSQL (a provider's redelivery, or two messages of a new customer
+  // or thread): the loser's insert hits a unique key. Its retry then finds the winner's rows.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestOnce(db, interaction, config, now);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505' || attempt >= 3) throw err;
+    }
+  }
+}
+
+function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig, now: Date): Promise<IngestOutcome> {
+  return db.transaction(async (tx) => {
+    const { rows: existing } = await tx.query<{ id: string; conversation_id: string }>(
+      'select id, conversation_id from messages where provider = $1 and provider_message_id = $2',
+      [interaction.provider, interaction.providerMessageId],
+    );
+    if (existing[0])
+      return { status: 'duplicate', conversationId: existing[0].conversation_id, messageId: existing[0].id };
+
+    const changes = new ChangeWriter(tx);
+    const sentiment = scoreSentiment(interaction.text);
+    const languageText = `${interaction.subject ?? ''} ${interaction.text}`;
+    const detected = detectLanguage(languageText);
+    // A language skill sends work to a smaller pool: only trust detection on enough letters.
+    const language = languageText.replace(/[^\p{L}]/gu, '').length >= MIN_LETTERS_FOR_LANGUAGE_SKILL ? detected : 'und';
+    const tokens = tokenize(`${interaction.subject ?? ''} ${interaction.text}`);
+    const matched = isPublicChannel(interaction.channel)
+      ? config.rules().filter((r) => matchesTokens(r.query, tokens))
+      : [];
+    const alerts = matched
+      .filter((r) => r.alert)
+      .map((r) => `Listening rule "${r.name}" matched a public post by ${interaction.author.value}`);
+
+    const identity = await upsertIdentity(tx, interaction);
+    const followers = interaction.author.followers ?? identity.followers ?? 0;
+
+    // A public post that only trips an alert rule (no rule asks for a conversation) is not routed.
+    const alertOnly = matched.length > 0 && matched.every((r) => !r.createConversation);
+    if (alertOnly) {
+      for (const text of alerts) await recordAlert(tx, changes, text, null, matched[0]?.id ?? null, now);
+      return {
+        status: 'accepted',
+        conversationId: null,
+        messageId: null,
+        route: false,
+        changes: changes.written,
+        alerts,
+      };
+    }
+
+    const sla = await slaFor(tx, interaction.channel);
+    const { conversation, created, reopened } = await findOrOpenConversation(tx, interaction, identity.customer_id, {
+      now,
+      sla,
+      config,
+      sentiment: sentiment.score,
+      language,
+      followers,
+      skills: [...new Set([...baseSkills(interaction.channel, language), ...matched.flatMap((r) => r.skills)])],
+      ruleBoost: matched.reduce((n, r) => n + r.priorityBoost, 0),
+    });
+
+    const { rows: messages } = await tx.query<MessageRow>(
+      `insert into messages (id, conversation_id, direction, visibility, author_identity_id, speaker, body, provider, provider_message_id, sentiment, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
+      [
+        crypto.randomUUID(),
+        conversation.id,
+        interaction.kind === 'transcript' ? 'transcript' : 'inbound',
+        isPublicChannel(interaction.channel) ? 'public' : 'private',
+        identity.id,
+        interaction.speaker ?? null,
+        interaction.text,
+        interaction.provider,
+        interaction.providerMessageId,
+        sentiment.score,
+        new Date(interaction.occurredAt),
+      ],
+    );
+    const message = messages[0]!;
+
+    await suggestLinks(tx, identity, interaction, message.id);
+    const audience = await conversationAudience(tx, conversation);
+    if (created || reopened) await publishCustomer(tx, changes, identity.customer_id, audience);
+    await publishConversation(tx, changes, conversation);
+    await publishMessage(tx, changes, message, audience);
+    for (const text of alerts) await recordAlert(tx, changes, text, conversation.id, matched[0]?.id ?? null, now);
+
+    return {
+      status: 'accepted',
+      conversationId: conversation.id,
+      messageId: message.id,
+      route: (created || reopened) && conversation.status !== 'assigned',
+      changes: changes.written,
+      alerts,
+    };
+  });
+}
+
+async function upsertIdentity(tx: Queryable, interaction: Interaction): Promise<IdentityRow> {
+  const kind = interaction.author.kind;
+  const value = normaliseHandle(kind, interaction.author.value);
+  const display = interaction.author.displayName ?? interaction.author.value;
+  const { rows } = await tx.query<IdentityRow>('select * from identities where kind = $1 and value = $2 for update', [
+    kind,
+    value,
+  ]);
+  if (rows[0]) {
+    if (interaction.author.followers !== undefined) {
+      await tx.query('update identities set followers = $2 where id = $1', [rows[0].id, interaction.author.followers]);
+      rows[0].followers = interaction.author.followers;
+    }
+    return rows[0];
+  }
+  const customerId = crypto.randomUUID();
+  await tx.query('insert into customers (id, display_name) values ($1, $2)', [customerId, display]);
+  const { rows: created } = await tx.query<IdentityRow>(
+    `insert into identities (id, customer_id, kind, value, display_name, followers, evidence)
+     values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+    [
+      crypto.randomUUID(),
+      customerId,
+      kind,
+      value,
+      display,
+      interaction.author.followers ?? null,
+      JSON.stringify([{ type: 'first_contact', provider: interaction.provider }]),
+    ],
+  );
+  return created[0]!;
+}
+
+async function slaFor(tx: Queryable, channel: string): Promise<Sla> {
+  const { rows } = await tx.query<Sla>(
+    'select first_response_seconds, next_response_seconds, resolution_seconds from sla_policies where channel = $1',
+    [channel],
+  );
+  return rows[0] ?? { first_response_seconds: 3600, next_response_seconds: 3600, resolution_seconds: 86_400 };
+}
+
+interface OpenParams {
+  now: Date;
+  sla: Sla;
+  config: IngestConfig;
+  sentiment: number;
+  language: string;
+  followers: number;
+  skills: string[];
+  ruleBoost: number;
+}
+
+async function findOrOpenConversation(
+  tx: Queryable,
+  interaction: Interaction,
+  customerId: string,
+  p: OpenParams,
+): Promise<{ conversation: ConversationRow; created: boolean; reopened: boolean }> {
+  const at = new Date(interaction.occurredAt);
+  const due = (seconds: number) => new Date(Math.max(at.getTime(), p.now.getTime() - 86_400_000) + seconds * 1000);
+  const priority = priorityOf({
+    channel: interaction.channel,
+    sentiment: p.sentiment,
+    followers: p.followers,
+    ruleBoost: p.ruleBoost,
+  });
+  const { rows } = await tx.query<ConversationRow>(
+    'select * from conversations where channel = $1 and thread_key = $2 for update',
+    [interaction.channel, interaction.threadKey],
+  );
+  const current = rows[0];
+  if (current && current.status !== 'resolved') {
+    // The customer wrote again: the next-response clock starts if we had answered.
+    const { rows: updated } = await tx.query<ConversationRow>(
+      `update conversations set next_response_due = case when first_response_at is not null then coalesce(next_response_due, $2) else next_response_due end,
+         sentiment = least(sentiment, $3), priority = greatest(priority, $4), version = version + 1, updated_at = now()
+       where id = $1 returning *`,
+      [current.id, due(p.sla.next_response_seconds), p.sentiment, priority],
+    );
+    return { conversation: updated[0]!, created: false, reopened: false };
+  }
+
+  const sticky = await stickyAgent(tx, customerId, p);
+  if (current) {
+    const { rows: reopened } = await tx.query<ConversationRow>(
+      `update conversations set status = 'reopened', assigned_agent_id = null, resolved_at = null, queued_at = $2,
+         first_response_due = $3, first_response_at = null, next_response_due = null, resolution_due = $4,
+         sticky_agent_id = $5, sticky_until = $6, priority = $7, sentiment = $8, version = version + 1, updated_at = now()
+       where id = $1 returning *`,
+      [
+        current.id,
+        p.now,
+        due(p.sla.first_response_seconds),
+        due(p.sla.resolution_seconds),
+        sticky?.agentId ?? null,
+        sticky?.until ?? null,
+        priority,
+        p.sentiment,
+      ],
+    );
+    return { conversation: reopened[0]!, created: false, reopened: true };
+  }
+  const { rows: created } = await tx.query<ConversationRow>(
+    `insert into conversations (id, customer_id, channel, thread_key, subject, status, skills, priority, sentiment, reach, language,
+       sticky_agent_id, sticky_until, first_response_due, resolution_due, queued_at, created_at)
+     values ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning *`,
+    [
+      crypto.randomUUID(),
+      customerId,
+      interaction.channel,
+      interaction.threadKey,
+      interaction.subject ?? null,
+      p.skills,
+      priority,
+      p.sentiment,
+      p.followers,
+      p.language,
+      sticky?.agentId ?? null,
+      sticky?.until ?? null,
+      due(p.sla.first_response_seconds),
+      due(p.sla.resolution_seconds),
+      p.now,
+      at,
+    ],
+  );
+  return { conversation: created[0]!, created: true, reopened: false };
+}
+
+/** The customer's last agent, if they spoke within the sticky window: prefer them, for a bounded wait. */
+async function stickyAgent(
+  tx: Queryable,
+  customerId: string,
+  p: OpenParams,
+): Promise<{ agentId: string; until: Date } | null> {
+  const { rows } = await tx.query<{ last_agent_id: string | null; last_agent_at: Date | null }>(
+    'select last_agent_id, last_agent_at from customers where id = $1',
+    [customerId],
+  );
+  const row = rows[0];
+  if (!row?.last_agent_id || !row.last_agent_at) return null;
+  if (p.now.getTime() - row.last_agent_at.getTime() > p.config.stickyWindowMs) return null;
+  return { agentId: row.last_agent_id, until: new Date(p.now.getTime() + p.config.stickyWaitMs) };
+}
+
+/**
+ * Suggests, never merges: an email or phone mentioned in the message that belongs to another
+ * customer, or another customer with the same name, becomes a suggestion with its evidence.
+ */
+async function suggestLinks(
+  tx: Queryable,
+  identity: IdentityRow,
+  interaction: Interaction,
+  messageId: string,
+): Promise<void> {
+  const mentions = extractContactMentions(interaction.text);
+  const candidates: { customerId: string; evidence: Record<string, unknown> }[] = [];
+  for (const [kind, values] of [
+    ['email', mentions.emails],
+    ['phone', mentions.phones],
+  ] as const) {
+    for (const value of values) {
+      const { rows } = await tx.query<{ customer_id: string }>(
+        'select customer_id from identities where kind = $1 and value = $2',
+        [kind, value],
+      );
+      if (rows[0] && rows[0].customer_id !== identity.customer_id) {
+        candidates.push({ customerId: rows[0].customer_id, evidence: { type: `mentioned_${kind}`, value, messageId } });
+      }
+    }
+  }
+  const name = interaction.author.displayName?.trim();
+  if (name && name.split(/\s+/).length >= 2) {
+    const { rows } = await tx.query<{ id: string }>(
+      'select id from customers where lower(display_name) = lower($1) and id <> $2 and merged_into is null limit 3',
+      [name, identity.customer_id],
+    );
+    for (const r of rows)
+      candidates.push({ customerId: r.id, evidence: { type: 'same_name', value: name, handle: identity.value } });
+  }
+  for (const c of candidates) {
+    await tx.query(
+      `insert into identity_suggestions (id, customer_id, other_customer_id, evidence) values ($1, $2, $3, $4)
+       on conflict (customer_id, other_customer_id) do update set evidence = identity_suggestions.evidence || excluded.evidence
+       where identity_suggestions.status = 'pending'`,
+      [crypto.randomUUID(), identity.customer_id, c.customerId, JSON.stringify([c.evidence])],
+    );
+  }
+}
+
+async function recordAlert(
+  tx: Queryable,
+  changes: ChangeWriter,
+  message: string,
+  conversationId: string | null,
+  ruleId: string | null,
+  now: Date,
+) {
+  const id = crypto.randomUUID();
+  await tx.query(
+    'insert into alerts (id, kind, conversation_id, rule_id, message, created_at) values ($1, $2, $3, $4, $5, $6)',
+    [id, 'listening', conversationId, ruleId, message, now],
+  );
+  await changes.append(
+    'alert',
+    id,
+    { id, kind: 'listening', conversationId, ruleId, message, createdAt: now.toISOString() },
+    { leads: true },
+  );
+}

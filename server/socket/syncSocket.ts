@@ -1,0 +1,153 @@
+import type { Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import { OpBatchSchema, PullRequestSchema, type Change, type OpResult } from '../../shared/protocol';
+import type { TokenIssuer } from '../auth/tokens';
+import type { Db } from '../db/db';
+import { canSee, roomsFor, roomsOf, type Viewer } from '../sync/audience';
+import { pullChanges, type PendingChange } from '../sync/changeLog';
+import { processOps, type Committed } from '../sync/processOps';
+
+interface SocketData {
+  viewer: Viewer;
+  clientId: string;
+  /** The last change seq this socket's client is known to hold (after a pull or a push). */
+  lastSent?: number;
+}
+
+interface ClientEvents {
+  ops: (batch: unknown, ack: unknown) => void;
+  pull: (request: unknown, ack: unknown) => void;
+}
+interface ServerEvents {
+  changes: (push: { changes: Change[]; prev: number }) => void;
+}
+type SyncSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
+
+const HandshakeSchema = z.object({ token: z.string().min(1).max(8192), clientId: z.uuid() });
+
+export interface SyncSocketDeps {
+  io: Server;
+  db: Db;
+  tokens: TokenIssuer;
+  now: () => number;
+  onCommitted: (committed: Committed) => void;
+  onConnect: (viewer: Viewer) => void;
+  onDisconnect: (viewer: Viewer) => void;
+  log: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+type Ack = (answer: unknown) => void;
+
+function socketError(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+/**
+ * The sync socket (DESIGN.md): token in the handshake, `ops` and `pull` with acks, `changes`
+ * pushed. Every event is parsed; a malformed one gets an error answer and the server stays up.
+ */
+export function attachSyncSocket(deps: SyncSocketDeps): { push(changes: PendingChange[]): void } {
+  const { io } = deps;
+
+  io.use((socket, next) => {
+    const handshake = HandshakeSchema.safeParse(socket.handshake.auth);
+    if (!handshake.success) {
+      next(
+        Object.assign(new Error('unauthorized'), {
+          data: { code: 'unauthorized', message: 'Connect with auth { token, clientId }.' },
+        }),
+      );
+      return;
+    }
+    void deps.tokens.verify(handshake.data.token, deps.now()).then((result) => {
+      if (!result.ok) {
+        next(
+          Object.assign(new Error(result.code), {
+            data: {
+              code: result.code,
+              message: result.code === 'token_expired' ? 'Refresh your token and reconnect.' : 'Sign in again.',
+            },
+          }),
+        );
+        return;
+      }
+      (socket as SyncSocket).data = { viewer: result.claims, clientId: handshake.data.clientId };
+      next();
+    });
+  });
+
+  io.on('connection', (raw) => {
+    const socket = raw as SyncSocket;
+    const { viewer, clientId } = socket.data;
+    void socket.join(roomsOf(viewer));
+    deps.onConnect(viewer);
+
+    socket.on('ops', (batch: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as Ack;
+      const parsed = OpBatchSchema.safeParse(batch);
+      if (!parsed.success) {
+        reply(socketError('invalid_batch', 'Send ops as an array of 1 to 500 ops, with an acknowledgement callback.'));
+        return;
+      }
+      processOps(deps.db, viewer, clientId, parsed.data, deps.onCommitted, () => new Date(deps.now()))
+        .then((results) => reply(results))
+        .catch((err: Error & { partialResults?: OpResult[] }) => {
+          // Infrastructure error: answer what was processed; the client keeps the rest pending.
+          deps.log.error({ err, clientId }, 'ops batch stopped by an infrastructure error');
+          reply(err.partialResults ?? []);
+        });
+    });
+
+    socket.on('pull', (request: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as Ack;
+      const parsed = PullRequestSchema.safeParse(request);
+      if (!parsed.success) {
+        reply(socketError('invalid_pull', 'Send { cursor: number ≥ 0, limit?: 1–5000 }.'));
+        return;
+      }
+      pullChanges(deps.db, viewer, parsed.data.cursor, parsed.data.limit)
+        .then((answer) => {
+          if ('changes' in answer && !answer.more) socket.data.lastSent = answer.cursor;
+          reply(answer);
+        })
+        .catch((err: unknown) => {
+          deps.log.error({ err }, 'pull failed');
+          reply(socketError('unavailable', 'The server could not read changes; retry shortly.'));
+        });
+    });
+
+    socket.on('disconnect', () => deps.onDisconnect(viewer));
+  });
+
+  return {
+    /**
+     * Pushes committed changes to the sockets allowed to see them. Each push names the seq the
+     * socket held before it (`prev`): a client whose cursor differs pulls instead.
+     */
+    push(changes: PendingChange[]) {
+      if (!changes.length) return;
+      const perSocket = new Map<string, Change[]>();
+      const rooms = io.sockets.adapter.rooms;
+      for (const { change, audience } of changes) {
+        const targets = new Set<string>();
+        for (const room of roomsFor(audience)) for (const id of rooms.get(room) ?? []) targets.add(id);
+        for (const id of targets) {
+          const socket = io.sockets.sockets.get(id) as SyncSocket | undefined;
+          if (!socket || !canSee(socket.data.viewer, audience)) continue;
+          const list = perSocket.get(id) ?? [];
+          list.push(change);
+          perSocket.set(id, list);
+        }
+      }
+      for (const [id, list] of perSocket) {
+        const socket = io.sockets.sockets.get(id) as SyncSocket | undefined;
+        if (!socket) continue;
+        const prev = socket.data.lastSent ?? -1;
+        socket.emit('changes', { changes: list, prev });
+        if (socket.data.lastSent !== undefined) socket.data.lastSent = list.at(-1)!.seq;
+      }
+    },
+  };
+}

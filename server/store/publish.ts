@@ -1,0 +1,111 @@
+import type { Queryable } from '../db/db';
+import type { ChangeWriter } from '../sync/changeLog';
+import type { Audience } from '../sync/audience';
+import {
+  conversationData,
+  customerData,
+  identityData,
+  messageData,
+  suggestionData,
+  type ConversationRow,
+  type CustomerRow,
+  type IdentityRow,
+  type MessageRow,
+  type SuggestionRow,
+} from './rows';
+
+/** Who sees a conversation: its assignee and their team's leads; every lead while it is queued. */
+export async function conversationAudience(
+  tx: Queryable,
+  row: Pick<ConversationRow, 'assigned_agent_id'>,
+): Promise<Audience> {
+  if (!row.assigned_agent_id) return { leads: true };
+  const { rows } = await tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
+    row.assigned_agent_id,
+  ]);
+  return { agentId: row.assigned_agent_id, teamId: rows[0]?.team_id ?? null };
+}
+
+export async function loadConversation(tx: Queryable, id: string, lock = false): Promise<ConversationRow | undefined> {
+  const { rows } = await tx.query<ConversationRow>(
+    `select * from conversations where id = $1${lock ? ' for update' : ''}`,
+    [id],
+  );
+  return rows[0];
+}
+
+/**
+ * Publishes a conversation's new state to whoever sees it now, and a removal to an agent who no
+ * longer does (reassigned while they were offline, transferred away).
+ */
+export async function publishConversation(
+  tx: Queryable,
+  changes: ChangeWriter,
+  row: ConversationRow,
+  previousAssignee?: string | null,
+  leftQueue = false,
+): Promise<Audience> {
+  const audience = await conversationAudience(tx, row);
+  if (previousAssignee && previousAssignee !== row.assigned_agent_id) {
+    await changes.append('conversation', row.id, null, { agentId: previousAssignee });
+  }
+  // Every lead saw it while it was queued; once it is someone's, only their team's leads do.
+  if (leftQueue && row.assigned_agent_id) await changes.append('conversation', row.id, null, { leads: true });
+  await changes.append('conversation', row.id, conversationData(row), audience);
+  return audience;
+}
+
+/**
+ * Everything an agent needs to work a conversation they just got, offline included: its
+ * messages, the customer with identities and pending link suggestions, and the customer's journey
+ * (their other conversations).
+ */
+export async function publishWorkingSet(
+  tx: Queryable,
+  changes: ChangeWriter,
+  conversation: ConversationRow,
+  audience: Audience,
+): Promise<void> {
+  const { rows: messages } = await tx.query<MessageRow>(
+    'select * from messages where conversation_id = $1 order by created_at, id',
+    [conversation.id],
+  );
+  for (const m of messages) await changes.append('message', m.id, messageData(m), audience);
+  await publishCustomer(tx, changes, conversation.customer_id, audience);
+  const { rows: journey } = await tx.query<ConversationRow>(
+    'select * from conversations where customer_id = $1 and id <> $2 order by created_at desc limit 50',
+    [conversation.customer_id, conversation.id],
+  );
+  for (const other of journey) await changes.append('conversation', other.id, conversationData(other), audience);
+}
+
+export async function publishCustomer(
+  tx: Queryable,
+  changes: ChangeWriter,
+  customerId: string,
+  audience: Audience,
+): Promise<void> {
+  const { rows: customers } = await tx.query<CustomerRow>('select * from customers where id = $1', [customerId]);
+  const customer = customers[0];
+  if (!customer) return;
+  await changes.append('customer', customer.id, customerData(customer), audience);
+  const { rows: identities } = await tx.query<IdentityRow>(
+    'select * from identities where customer_id = $1 order by created_at',
+    [customerId],
+  );
+  for (const identity of identities) await changes.append('identity', identity.id, identityData(identity), audience);
+  const { rows: suggestions } = await tx.query<SuggestionRow>(
+    "select * from identity_suggestions where (customer_id = $1 or other_customer_id = $1) and status = 'pending'",
+    [customerId],
+  );
+  for (const s of suggestions) await changes.append('suggestion', s.id, suggestionData(s), audience);
+}
+
+export async function publishMessage(
+  tx: Queryable,
+  changes: ChangeWriter,
+  message: MessageRow,
+  audience: Audience,
+): Promise<number> {
+  return changes.append('message', message.id, messageData(message), audience);
+}

@@ -1,0 +1,200 @@
+import type { Capacity, Channel, ConversationStatus, Presence, Role, Skills } from '../../shared/domain';
+
+/** Database rows as the adapters return them, and their wire shapes in the change log. */
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export interface ConversationRow {
+  id: string;
+  customer_id: string;
+  channel: Channel;
+  thread_key: string;
+  subject: string | null;
+  status: ConversationStatus;
+  skills: string[];
+  priority: number;
+  sentiment: number;
+  reach: number;
+  language: string;
+  assigned_agent_id: string | null;
+  sticky_agent_id: string | null;
+  sticky_until: Date | null;
+  version: number;
+  first_response_due: Date | null;
+  next_response_due: Date | null;
+  resolution_due: Date | null;
+  first_response_at: Date | null;
+  sla_breaches: string[];
+  alerts: string[];
+  disconnect_requeue_at: Date | null;
+  queued_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+}
+
+export function conversationData(row: ConversationRow) {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    channel: row.channel,
+    threadKey: row.thread_key,
+    subject: row.subject,
+    status: row.status,
+    skills: row.skills,
+    priority: row.priority,
+    sentiment: row.sentiment,
+    reach: row.reach,
+    language: row.language,
+    assignedAgentId: row.assigned_agent_id,
+    stickyAgentId: row.sticky_agent_id,
+    version: row.version,
+    firstResponseDue: iso(row.first_response_due),
+    nextResponseDue: iso(row.next_response_due),
+    resolutionDue: iso(row.resolution_due),
+    firstResponseAt: iso(row.first_response_at),
+    slaBreaches: row.sla_breaches,
+    alerts: row.alerts,
+    queuedAt: iso(row.queued_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    resolvedAt: iso(row.resolved_at),
+  };
+}
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  direction: 'inbound' | 'outbound' | 'note' | 'transcript';
+  visibility: 'public' | 'private';
+  author_agent_id: string | null;
+  author_identity_id: string | null;
+  speaker: string | null;
+  body: string;
+  template_id: string | null;
+  sentiment: number | null;
+  created_at: Date;
+}
+
+export function messageData(row: MessageRow) {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    direction: row.direction,
+    visibility: row.visibility,
+    authorAgentId: row.author_agent_id,
+    authorIdentityId: row.author_identity_id,
+    speaker: row.speaker,
+    body: row.body,
+    templateId: row.template_id,
+    sentiment: row.sentiment,
+    createdAt: iso(row.created_at),
+  };
+}
+
+export interface CustomerRow {
+  id: string;
+  display_name: string;
+  profile: Record<string, unknown>;
+  last_agent_id: string | null;
+  last_agent_at: Date | null;
+  merged_into: string | null;
+}
+
+export function customerData(row: CustomerRow) {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    profile: row.profile,
+    lastAgentId: row.last_agent_id,
+    mergedInto: row.merged_into,
+  };
+}
+
+export interface IdentityRow {
+  id: string;
+  customer_id: string;
+  kind: string;
+  value: string;
+  display_name: string | null;
+  followers: number | null;
+  evidence: unknown[];
+}
+
+export function identityData(row: IdentityRow) {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    kind: row.kind,
+    value: row.value,
+    displayName: row.display_name,
+    followers: row.followers,
+    evidence: row.evidence,
+  };
+}
+
+export interface SuggestionRow {
+  id: string;
+  customer_id: string;
+  other_customer_id: string;
+  evidence: unknown[];
+  status: 'pending' | 'confirmed' | 'refused';
+  decided_by: string | null;
+}
+
+export function suggestionData(row: SuggestionRow) {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    otherCustomerId: row.other_customer_id,
+    evidence: row.evidence,
+    status: row.status,
+    decidedBy: row.decided_by,
+  };
+}
+
+export interface AgentRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  team_id: string | null;
+  password_hash: string;
+  skills: Skills;
+  capacity: Capacity;
+  presence: Presence;
+  presence_changed_at: Date;
+  idle_since: Date;
+}
+
+export function agentData(row: AgentRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    teamId: row.team_id,
+    skills: row.skills,
+    capacity: row.capacity,
+    presence: row.presence,
+    presenceChangedAt: iso(row.presence_changed_at),
+  };
+}
+
+export interface OfferRow {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  status: 'pending' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+  expires_at: Date;
+}
+
+export function offerData(row: OfferRow) {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    agentId: row.agent_id,
+    status: row.status,
+    expiresAt: iso(row.expires_at),
+  };
+}

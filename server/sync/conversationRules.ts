@@ -1,0 +1,198 @@
+import { channelClass } from '../../shared/domain';
+import type { Queryable } from '../db/db';
+import { loadConversation, publishConversation, publishMessage, publishWorkingSet } from '../store/publish';
+import type { ConversationRow, MessageRow } from '../store/rows';
+import { applied, reject, type OpContext, type OpRule, type RuleOutcome } from './opContext';
+
+const OPEN = new Set(['assigned', 'wrap_up', 'reopened']);
+
+async function agentName(tx: Queryable, agentId: string | null): Promise<string> {
+  if (!agentId) return 'the queue';
+  const { rows } = await tx.query<{ name: string }>('select name from agents where id = $1', [agentId]);
+  return rows[0]?.name ?? 'another agent';
+}
+
+/** Agents act only on conversations assigned to them; leads and admins on any. */
+async function ownConversation(ctx: OpContext, conversationId: string): Promise<ConversationRow | RuleOutcome> {
+  const row = await loadConversation(ctx.tx, conversationId, true);
+  if (!row) return reject('not_found', 'This conversation does not exist.');
+  if (ctx.viewer.role === 'agent' && row.assigned_agent_id !== ctx.viewer.agentId) {
+    if (row.status === 'resolved') return reject('conversation_closed', 'This conversation was resolved.');
+    return reject('not_assignee', `This conversation is now with ${await agentName(ctx.tx, row.assigned_agent_id)}.`);
+  }
+  return row;
+}
+
+const isRow = (x: ConversationRow | RuleOutcome): x is ConversationRow => 'id' in x;
+
+async function bump(tx: Queryable, id: string, set: string, params: unknown[]): Promise<ConversationRow> {
+  const { rows } = await tx.query<ConversationRow>(
+    `update conversations set ${set}, version = version + 1, updated_at = now() where id = $1 returning *`,
+    [id, ...params],
+  );
+  return rows[0]!;
+}
+
+async function insertMessage(
+  ctx: OpContext,
+  values: {
+    id: string;
+    conversationId: string;
+    direction: MessageRow['direction'];
+    visibility: MessageRow['visibility'];
+    body: string;
+    templateId?: string;
+  },
+): Promise<MessageRow | undefined> {
+  const { rows } = await ctx.tx.query<MessageRow>(
+    `insert into messages (id, conversation_id, direction, visibility, author_agent_id, body, template_id, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing returning *`,
+    [
+      values.id,
+      values.conversationId,
+      values.direction,
+      values.visibility,
+      ctx.viewer.agentId,
+      values.body,
+      values.templateId ?? null,
+      ctx.now,
+    ],
+  );
+  return rows[0];
+}
+
+export const replyRule: OpRule<'conversation.reply'> = async (op, ctx) => {
+  const row = await ownConversation(ctx, op.payload.conversationId);
+  if (!isRow(row)) return row;
+  // Replies require the sender still be the assignee, leads included: a lead uses a note.
+  if (row.assigned_agent_id !== ctx.viewer.agentId) {
+    return reject('not_assignee', `This conversation is now with ${await agentName(ctx.tx, row.assigned_agent_id)}.`);
+  }
+  if (!OPEN.has(row.status)) return reject('conversation_closed', 'This conversation is closed; reopen it to reply.');
+  const message = await insertMessage(ctx, {
+    id: op.payload.messageId,
+    conversationId: row.id,
+    direction: 'outbound',
+    visibility: op.payload.visibility,
+    body: op.payload.body,
+    ...(op.payload.templateId ? { templateId: op.payload.templateId } : {}),
+  });
+  if (!message) return reject('stale', 'A message with this id already exists.');
+  const updated = await bump(
+    ctx.tx,
+    row.id,
+    `first_response_at = coalesce(first_response_at, $2), next_response_due = null`,
+    [ctx.now],
+  );
+  const audience = await publishConversation(ctx.tx, ctx.changes, updated);
+  await publishMessage(ctx.tx, ctx.changes, message, audience);
+  return applied;
+};
+
+export const noteRule: OpRule<'conversation.note'> = async (op, ctx) => {
+  const row = await ownConversation(ctx, op.payload.conversationId);
+  if (!isRow(row)) return row;
+  const message = await insertMessage(ctx, {
+    id: op.payload.messageId,
+    conversationId: row.id,
+    direction: 'note',
+    visibility: 'private',
+    body: op.payload.body,
+  });
+  if (!message) return reject('stale', 'A message with this id already exists.');
+  const updated = await bump(ctx.tx, row.id, 'status = status', []);
+  const audience = await publishConversation(ctx.tx, ctx.changes, updated);
+  await publishMessage(ctx.tx, ctx.changes, message, audience);
+  return applied;
+};
+
+function versionConflict(op: { baseVersion?: number | undefined }, row: ConversationRow): RuleOutcome | null {
+  return op.baseVersion !== undefined && op.baseVersion !== row.version
+    ? reject('version_conflict', 'This conversation changed since you last saw it.')
+    : null;
+}
+
+export const transferRule: OpRule<'conversation.transfer'> = async (op, ctx) => {
+  const row = await ownConversation(ctx, op.payload.conversationId);
+  if (!isRow(row)) return row;
+  const conflict = versionConflict(op, row);
+  if (conflict) return conflict;
+  if (row.status === 'resolved') return reject('conversation_closed', 'This conversation was resolved.');
+  const previous = row.assigned_agent_id;
+  const channel = row.channel;
+  let updated: ConversationRow;
+  if (op.payload.to.kind === 'queue') {
+    updated = await bump(
+      ctx.tx,
+      row.id,
+      `status = 'queued', assigned_agent_id = null, sticky_agent_id = null, sticky_until = null, skills = $2, queued_at = $3`,
+      [[op.payload.to.skill], ctx.now],
+    );
+  } else {
+    const target = op.payload.to.agentId;
+    const { rows } = await ctx.tx.query<{ presence: string; role: string }>(
+      'select presence, role from agents where id = $1 for update',
+      [target],
+    );
+    if (!rows[0]) return reject('not_found', 'That agent does not exist.');
+    if (rows[0].presence === 'offline')
+      return reject('agent_unavailable', `${await agentName(ctx.tx, target)} is offline.`);
+    updated = await bump(ctx.tx, row.id, `status = 'assigned', assigned_agent_id = $2, queued_at = null`, [target]);
+  }
+  if (op.payload.note) {
+    await insertMessage(ctx, {
+      id: crypto.randomUUID(),
+      conversationId: row.id,
+      direction: 'note',
+      visibility: 'private',
+      body: op.payload.note,
+    });
+  }
+  const audience = await publishConversation(ctx.tx, ctx.changes, updated, previous);
+  if (updated.assigned_agent_id) await publishWorkingSet(ctx.tx, ctx.changes, updated, audience);
+  ctx.afterCommit((hooks) => {
+    if (previous) hooks.capacityFreed(previous, channel);
+    if (updated.assigned_agent_id) hooks.assigned(updated.assigned_agent_id, channel);
+    else hooks.enqueue(updated.id);
+  });
+  return applied;
+};
+
+export const wrapUpRule: OpRule<'conversation.wrap_up'> = async (op, ctx) => {
+  const row = await ownConversation(ctx, op.payload.conversationId);
+  if (!isRow(row)) return row;
+  if (row.status === 'resolved') return reject('conversation_closed', 'This conversation was resolved.');
+  // Dispositions append; the op id keeps a resent wrap-up to one row.
+  await ctx.tx.query(
+    `insert into dispositions (id, conversation_id, agent_id, code, notes, created_at) values ($1, $2, $3, $4, $5, $6)
+     on conflict (id) do nothing`,
+    [op.opId, row.id, ctx.viewer.agentId, op.payload.disposition, op.payload.notes ?? null, ctx.now],
+  );
+  const updated = await bump(ctx.tx, row.id, `status = 'wrap_up'`, []);
+  await publishConversation(ctx.tx, ctx.changes, updated);
+  if (channelClass(row.channel) === 'voice' && row.assigned_agent_id) {
+    ctx.afterCommit((hooks) => hooks.capacityFreed(row.assigned_agent_id!, row.channel));
+  }
+  return applied;
+};
+
+export const resolveRule: OpRule<'conversation.resolve'> = async (op, ctx) => {
+  const row = await ownConversation(ctx, op.payload.conversationId);
+  if (!isRow(row)) return row;
+  if (row.status === 'resolved') return reject('conversation_closed', 'This conversation was already resolved.');
+  const updated = await bump(ctx.tx, row.id, `status = 'resolved', resolved_at = $2`, [ctx.now]);
+  const assignee = row.assigned_agent_id;
+  if (assignee) {
+    // Sticky affinity: the customer's next conversation, on any channel, goes back to this agent.
+    await ctx.tx.query('update customers set last_agent_id = $2, last_agent_at = $3 where id = $1', [
+      row.customer_id,
+      assignee,
+      ctx.now,
+    ]);
+  }
+  await publishConversation(ctx.tx, ctx.changes, updated);
+  // A voice call's capacity was freed at wrap-up already.
+  const freed = assignee && !(channelClass(row.channel) === 'voice' && row.status === 'wrap_up');
+  if (freed) ctx.afterCommit((hooks) => hooks.capacityFreed(assignee, row.channel));
+  return applied;
+};
