@@ -180,7 +180,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
       const outcome = await ingestInteraction(db, interaction, ingestConfig, new Date(now()));
       if (outcome.status === 'duplicate') return outcome;
       socket.push(outcome.changes);
-      if (outcome.route && outcome.conversationId) routing.enqueue(outcome.conversationId);
+      if (outcome.route && outcome.conversation) routing.routeNew(outcome.conversation);
       return { status: 'accepted', conversationId: outcome.conversationId, messageId: outcome.messageId };
     },
     queueSnapshot: () => routing.router.snapshot(),

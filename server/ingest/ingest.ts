@@ -39,6 +39,7 @@ export type IngestOutcome =
       messageId: string | null;
       /** The conversation needs routing (new, or reopened). */
       route: boolean;
+      conversation: ConversationRow | null;
       changes: PendingChange[];
       alerts: string[];
     };
@@ -80,7 +81,7 @@ function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig, now:
     if (existing[0])
       return { status: 'duplicate', conversationId: existing[0].conversation_id, messageId: existing[0].id };
 
-    const changes = new ChangeWriter(tx);
+    const changes = new ChangeWriter(tx, db.kind === 'postgres');
     const sentiment = scoreSentiment(interaction.text);
     const languageText = `${interaction.subject ?? ''} ${interaction.text}`;
     const detected = detectLanguage(languageText);
@@ -101,11 +102,13 @@ function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig, now:
     const alertOnly = matched.length > 0 && matched.every((r) => !r.createConversation);
     if (alertOnly) {
       for (const text of alerts) await recordAlert(tx, changes, text, null, matched[0]?.id ?? null, now);
+      await changes.flush();
       return {
         status: 'accepted',
         conversationId: null,
         messageId: null,
         route: false,
+        conversation: null,
         changes: changes.written,
         alerts,
       };
@@ -146,14 +149,16 @@ function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig, now:
     const audience = await conversationAudience(tx, conversation);
     if (created || reopened) await publishCustomer(tx, changes, identity.customer_id, audience);
     await publishConversation(tx, changes, conversation);
-    await publishMessage(tx, changes, message, audience);
+    publishMessage(changes, message, audience);
     for (const text of alerts) await recordAlert(tx, changes, text, conversation.id, matched[0]?.id ?? null, now);
 
+    await changes.flush();
     return {
       status: 'accepted',
       conversationId: conversation.id,
       messageId: message.id,
       route: (created || reopened) && conversation.status !== 'assigned',
+      conversation,
       changes: changes.written,
       alerts,
     };
@@ -362,7 +367,7 @@ async function recordAlert(
     'insert into alerts (id, kind, conversation_id, rule_id, message, created_at) values ($1, $2, $3, $4, $5, $6)',
     [id, 'listening', conversationId, ruleId, message, now],
   );
-  await changes.append(
+  changes.append(
     'alert',
     id,
     { id, kind: 'listening', conversationId, ruleId, message, createdAt: now.toISOString() },

@@ -154,9 +154,18 @@ export class RoutingService implements RoutingHooks {
     });
   }
 
-  /** A new or reopened conversation from ingestion (call inside `serial` only via enqueue). */
-  private async routeConversation(conversationId: string, excludeAgentId?: string): Promise<void> {
-    const row = await loadConversation(this.db, conversationId);
+  /** A conversation ingestion just queued or reopened: its row is fresh, so no read is needed. */
+  routeNew(row: ConversationRow): void {
+    void this.serial(() => this.routeConversation(row.id, undefined, row));
+  }
+
+  /** Routes a queued conversation (call inside `serial` only, via enqueue or routeNew). */
+  private async routeConversation(
+    conversationId: string,
+    excludeAgentId?: string,
+    fresh?: ConversationRow,
+  ): Promise<void> {
+    const row = fresh ?? (await loadConversation(this.db, conversationId));
     if (!row || (row.status !== 'queued' && row.status !== 'reopened')) return;
     const now = this.now();
     const item = queuedItemOf(row);
@@ -245,15 +254,16 @@ export class RoutingService implements RoutingHooks {
         if (!agent || agent.presence !== 'available' || !this.connected.has(agent.id)) return;
         const load = await this.loadOf(tx, agent.id);
         if (!canTake(this.agentState(agent, load, agent.presence), decision.channelClass)) return;
-        const row = await loadConversation(tx, decision.conversationId, true);
-        if (!row || (row.status !== 'queued' && row.status !== 'reopened')) return;
-        const writer = new ChangeWriter(tx);
-        const voice = row.channel === 'voice';
+        // One conditional update both checks (still queued: first commit wins) and claims.
+        const voice = decision.channelClass === 'voice';
         const { rows: updated } = await tx.query<ConversationRow>(
           `update conversations set status = $2, assigned_agent_id = $3, sticky_until = null, version = version + 1, updated_at = now()
-           where id = $1 returning *`,
-          [row.id, voice ? 'offered' : 'assigned', agent.id],
+           where id = $1 and status in ('queued', 'reopened') returning *`,
+          [decision.conversationId, voice ? 'offered' : 'assigned', agent.id],
         );
+        const row = updated[0];
+        if (!row) return;
+        const writer = new ChangeWriter(tx, this.db.kind === 'postgres');
         const audience = await publishConversation(tx, writer, updated[0]!, null, true);
         await publishWorkingSet(tx, writer, updated[0]!, audience);
         if (voice) {
@@ -262,8 +272,9 @@ export class RoutingService implements RoutingHooks {
             "insert into offers (id, conversation_id, agent_id, status, expires_at) values ($1, $2, $3, 'pending', $4) returning *",
             [crypto.randomUUID(), row.id, agent.id, new Date(now + this.options.offerMs)],
           );
-          await writer.append('offer', offers[0]!.id, offerData(offers[0]!), audience);
+          writer.append('offer', offers[0]!.id, offerData(offers[0]!), audience);
         }
+        await writer.flush();
         changes = writer.written;
         persisted = true;
       });
@@ -299,13 +310,13 @@ export class RoutingService implements RoutingHooks {
         [offer.id, status],
       );
       if (!rows[0]) return;
-      const writer = new ChangeWriter(tx);
+      const writer = new ChangeWriter(tx, this.db.kind === 'postgres');
       const { rows: convs } = await tx.query<ConversationRow>(
         `update conversations set status = 'queued', assigned_agent_id = null, version = version + 1, updated_at = now()
          where id = $1 and status = 'offered' and assigned_agent_id = $2 returning *`,
         [offer.conversation_id, offer.agent_id],
       );
-      await writer.append('offer', offer.id, offerData(rows[0]), { agentId: offer.agent_id, leads: true });
+      writer.append('offer', offer.id, offerData(rows[0]), { agentId: offer.agent_id, leads: true });
       if (convs[0]) {
         await publishConversation(tx, writer, convs[0], offer.agent_id);
         requeue = convs[0];
@@ -317,9 +328,10 @@ export class RoutingService implements RoutingHooks {
           [offer.agent_id, new Date(this.now())],
         );
         if (agents[0]) {
-          await writer.append('agent', agents[0].id, agentData(agents[0]), { agentId: agents[0].id, leads: true });
+          writer.append('agent', agents[0].id, agentData(agents[0]), { agentId: agents[0].id, leads: true });
         }
       }
+      await writer.flush();
       changes = writer.written;
     });
     this.options.publish(changes);
@@ -366,8 +378,9 @@ export class RoutingService implements RoutingHooks {
         [row.id],
       );
       if (!rows[0]) return;
-      const writer = new ChangeWriter(tx);
+      const writer = new ChangeWriter(tx, this.db.kind === 'postgres');
       await publishConversation(tx, writer, rows[0], row.assigned_agent_id);
+      await writer.flush();
       changes = writer.written;
       updated = rows[0];
     });
@@ -395,7 +408,7 @@ export class RoutingService implements RoutingHooks {
           [now],
         );
         if (!rows.length) return;
-        const writer = new ChangeWriter(tx);
+        const writer = new ChangeWriter(tx, this.db.kind === 'postgres');
         for (const row of rows) {
           await publishConversation(tx, writer, row);
           const id = crypto.randomUUID();
@@ -405,13 +418,14 @@ export class RoutingService implements RoutingHooks {
             row.id,
             message,
           ]);
-          await writer.append(
+          writer.append(
             'alert',
             id,
             { id, kind: 'sla_breach', conversationId: row.id, message, createdAt: now.toISOString() },
             { leads: true, agentId: row.assigned_agent_id },
           );
         }
+        await writer.flush();
         changes = writer.written;
       });
       this.options.publish(changes);

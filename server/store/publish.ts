@@ -47,11 +47,11 @@ export async function publishConversation(
 ): Promise<Audience> {
   const audience = await conversationAudience(tx, row);
   if (previousAssignee && previousAssignee !== row.assigned_agent_id) {
-    await changes.append('conversation', row.id, null, { agentId: previousAssignee });
+    changes.append('conversation', row.id, null, { agentId: previousAssignee });
   }
   // Every lead saw it while it was queued; once it is someone's, only their team's leads do.
-  if (leftQueue && row.assigned_agent_id) await changes.append('conversation', row.id, null, { leads: true });
-  await changes.append('conversation', row.id, conversationData(row), audience);
+  if (leftQueue && row.assigned_agent_id) changes.append('conversation', row.id, null, { leads: true });
+  changes.append('conversation', row.id, conversationData(row), audience);
   return audience;
 }
 
@@ -70,13 +70,13 @@ export async function publishWorkingSet(
     'select * from messages where conversation_id = $1 order by created_at, id',
     [conversation.id],
   );
-  for (const m of messages) await changes.append('message', m.id, messageData(m), audience);
+  for (const m of messages) changes.append('message', m.id, messageData(m), audience);
   await publishCustomer(tx, changes, conversation.customer_id, audience);
   const { rows: journey } = await tx.query<ConversationRow>(
     'select * from conversations where customer_id = $1 and id <> $2 order by created_at desc limit 50',
     [conversation.customer_id, conversation.id],
   );
-  for (const other of journey) await changes.append('conversation', other.id, conversationData(other), audience);
+  for (const other of journey) changes.append('conversation', other.id, conversationData(other), audience);
 }
 
 export async function publishCustomer(
@@ -88,24 +88,19 @@ export async function publishCustomer(
   const { rows: customers } = await tx.query<CustomerRow>('select * from customers where id = $1', [customerId]);
   const customer = customers[0];
   if (!customer) return;
-  await changes.append('customer', customer.id, customerData(customer), audience);
+  changes.append('customer', customer.id, customerData(customer), audience);
   const { rows: identities } = await tx.query<IdentityRow>(
     'select * from identities where customer_id = $1 order by created_at',
     [customerId],
   );
-  for (const identity of identities) await changes.append('identity', identity.id, identityData(identity), audience);
+  for (const identity of identities) changes.append('identity', identity.id, identityData(identity), audience);
   const { rows: suggestions } = await tx.query<SuggestionRow>(
     "select * from identity_suggestions where (customer_id = $1 or other_customer_id = $1) and status = 'pending'",
     [customerId],
   );
-  for (const s of suggestions) await changes.append('suggestion', s.id, suggestionData(s), audience);
+  for (const s of suggestions) changes.append('suggestion', s.id, suggestionData(s), audience);
 }
 
-export async function publishMessage(
-  tx: Queryable,
-  changes: ChangeWriter,
-  message: MessageRow,
-  audience: Audience,
-): Promise<number> {
-  return changes.append('message', message.id, messageData(message), audience);
+export function publishMessage(changes: ChangeWriter, message: MessageRow, audience: Audience): void {
+  changes.append('message', message.id, messageData(message), audience);
 }

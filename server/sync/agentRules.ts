@@ -16,7 +16,7 @@ export const presenceRule: OpRule<'presence.set'> = async (op, ctx) => {
      where id = $1 returning *`,
     [agent.id, op.payload.presence, at, ctx.now],
   );
-  await ctx.changes.append('agent', agent.id, agentData(updated[0]!), { agentId: agent.id, leads: true });
+  ctx.changes.append('agent', agent.id, agentData(updated[0]!), { agentId: agent.id, leads: true });
   ctx.afterCommit((hooks) => hooks.presenceChanged(agent.id, op.payload.presence));
   return applied;
 };
@@ -61,7 +61,7 @@ export const acceptRule: OpRule<'offer.accept'> = async (op, ctx) => {
     [row.id, ctx.viewer.agentId],
   );
   const audience = await publishConversation(ctx.tx, ctx.changes, rows[0]!);
-  await ctx.changes.append('offer', offer.id, offerData(accepted[0]!), audience);
+  ctx.changes.append('offer', offer.id, offerData(accepted[0]!), audience);
   return applied;
 };
 
@@ -78,7 +78,7 @@ export const declineRule: OpRule<'offer.decline'> = async (op, ctx) => {
        version = version + 1, updated_at = now() where id = $1 returning *`,
     [row.id],
   );
-  await ctx.changes.append('offer', offer.id, offerData(declined[0]!), { agentId: ctx.viewer.agentId, leads: true });
+  ctx.changes.append('offer', offer.id, offerData(declined[0]!), { agentId: ctx.viewer.agentId, leads: true });
   await publishConversation(ctx.tx, ctx.changes, rows[0]!, ctx.viewer.agentId);
   ctx.afterCommit((hooks) => {
     hooks.capacityFreed(ctx.viewer.agentId, row.channel);

@@ -7,48 +7,80 @@ export interface PendingChange {
   audience: Audience;
 }
 
+interface Buffered {
+  entity: Change['entity'];
+  id: string;
+  data: Record<string, unknown> | null;
+  audience: Audience;
+}
+
 /**
- * Collects the changes one transaction writes. The first append takes a transaction-scoped
- * advisory lock, so on PostgreSQL change seqs are committed in seq order and a pull by cursor can
- * never skip a change that commits late.
+ * Collects the changes one transaction writes and inserts them in one statement at `flush`,
+ * just before commit. On PostgreSQL the flush first takes a transaction-scoped advisory lock, so
+ * change seqs commit in seq order and a pull by cursor never skips a change that commits late;
+ * PGlite has one connection, so its transactions are already serial.
  */
 export class ChangeWriter {
   readonly written: PendingChange[] = [];
-  private locked = false;
+  private readonly pending: Buffered[] = [];
 
-  constructor(private readonly tx: Queryable) {}
+  constructor(
+    private readonly tx: Queryable,
+    private readonly serialiseCommits: boolean,
+  ) {}
 
-  async append(
-    entity: Change['entity'],
-    id: string,
-    data: Record<string, unknown> | null,
-    audience: Audience,
-  ): Promise<number> {
-    if (!this.locked) {
-      await this.tx.query('select pg_advisory_xact_lock(7305002)');
-      this.locked = true;
-    }
+  append(entity: Change['entity'], id: string, data: Record<string, unknown> | null, audience: Audience): void {
+    this.pending.push({ entity, id, data, audience });
+  }
+
+  /** Forgets what was appended since the last flush (a rejected op's effects). */
+  discard(): void {
+    this.pending.length = 0;
+  }
+
+  async flush(): Promise<void> {
+    if (!this.pending.length) return;
+    if (this.serialiseCommits) await this.tx.query('select pg_advisory_xact_lock(7305002)');
+    const p = this.pending;
     const { rows } = await this.tx.query<{ seq: number; at: Date }>(
       `insert into changes (entity, entity_id, data, audience_all, audience_leads, audience_agent, audience_team)
-       values ($1, $2, $3, $4, $5, $6, $7) returning seq, at`,
+       select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::bool[], $5::bool[], $6::text[], $7::text[])
+       returning seq, at`,
       [
-        entity,
-        id,
-        data === null ? null : JSON.stringify(data),
-        Boolean(audience.all),
-        Boolean(audience.leads),
-        audience.agentId ?? null,
-        audience.teamId ?? null,
+        p.map((c) => c.entity),
+        p.map((c) => c.id),
+        p.map((c) => (c.data === null ? null : JSON.stringify(c.data))),
+        p.map((c) => Boolean(c.audience.all)),
+        p.map((c) => Boolean(c.audience.leads)),
+        p.map((c) => c.audience.agentId ?? null),
+        p.map((c) => c.audience.teamId ?? null),
       ],
     );
-    const row = rows[0]!;
-    this.written.push({ change: { seq: row.seq, entity, id, data, at: row.at.toISOString() }, audience });
-    return row.seq;
+    // Seqs are drawn in row order, so sorted seqs line up with the buffer's order.
+    rows.sort((a, b) => a.seq - b.seq);
+    p.forEach((c, i) => {
+      const row = rows[i]!;
+      this.written.push({
+        change: { seq: row.seq, entity: c.entity, id: c.id, data: c.data, at: row.at.toISOString() },
+        audience: c.audience,
+      });
+    });
+    this.pending.length = 0;
   }
 
   get lastSeq(): number | undefined {
     return this.written.at(-1)?.change.seq;
   }
+}
+
+/** A transaction with a change writer, flushed just before commit. */
+export async function withChanges<T>(db: Db, fn: (tx: Queryable, changes: ChangeWriter) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const changes = new ChangeWriter(tx, db.kind === 'postgres');
+    const result = await fn(tx, changes);
+    await changes.flush();
+    return result;
+  });
 }
 
 /** Pull by cursor: the changes after `cursor` this viewer may see, oldest first. */

@@ -85,7 +85,7 @@ export const replyRule: OpRule<'conversation.reply'> = async (op, ctx) => {
     [ctx.now],
   );
   const audience = await publishConversation(ctx.tx, ctx.changes, updated);
-  await publishMessage(ctx.tx, ctx.changes, message, audience);
+  publishMessage(ctx.changes, message, audience);
   return applied;
 };
 
@@ -102,7 +102,7 @@ export const noteRule: OpRule<'conversation.note'> = async (op, ctx) => {
   if (!message) return reject('stale', 'A message with this id already exists.');
   const updated = await bump(ctx.tx, row.id, 'status = status', []);
   const audience = await publishConversation(ctx.tx, ctx.changes, updated);
-  await publishMessage(ctx.tx, ctx.changes, message, audience);
+  publishMessage(ctx.changes, message, audience);
   return applied;
 };
 

@@ -51,7 +51,7 @@ export const linkRule: OpRule<'customer.link'> = async (op, ctx) => {
   const audience = customerAudience(ctx.viewer);
   await publishCustomer(tx, ctx.changes, s.other_customer_id, audience);
   await publishCustomer(tx, ctx.changes, s.customer_id, audience);
-  await ctx.changes.append('suggestion', s.id, { ...s, status: 'confirmed' }, audience);
+  ctx.changes.append('suggestion', s.id, { ...s, status: 'confirmed' }, audience);
   return applied;
 };
 
@@ -62,7 +62,7 @@ export const refuseLinkRule: OpRule<'customer.refuse_link'> = async (op, ctx) =>
     "update identity_suggestions set status = 'refused', decided_by = $2, decided_at = $3 where id = $1",
     [s.id, ctx.viewer.agentId, ctx.now],
   );
-  await ctx.changes.append(
+  ctx.changes.append(
     'suggestion',
     s.id,
     {

@@ -81,7 +81,7 @@ export async function processOps(
     let committed: Committed;
     try {
       ({ result, committed } = await db.transaction(async (tx) => {
-        const changes = new ChangeWriter(tx);
+        const changes = new ChangeWriter(tx, db.kind === 'postgres');
         const effects: Committed['effects'] = [];
         await tx.query(
           'insert into sync_clients (client_id, agent_id) values ($1, $2) on conflict (client_id) do nothing',
@@ -185,10 +185,11 @@ export async function processOps(
           }
           if (outcome.status === 'rejected') {
             await tx.query('rollback to savepoint op_rule');
-            changes.written.length = 0;
+            changes.discard();
             effects.length = 0;
           } else {
             await tx.query('release savepoint op_rule');
+            await changes.flush();
           }
         }
         const stored: Stored =
