@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SignInRequestSchema } from '../../shared/api';
+import { ChannelSchema } from '../../shared/domain';
 import { InteractionSchema } from '../../shared/ingest';
 import { describeIssues } from '../../shared/settings';
 import type { Sessions } from '../auth/sessions';
@@ -51,6 +52,26 @@ function withoutNul<T>(value: T): T {
   }
   return value;
 }
+
+const SlaInputSchema = z
+  .object({
+    firstResponseSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(30 * 86_400),
+    nextResponseSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(30 * 86_400),
+    resolutionSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(365 * 86_400),
+  })
+  .strict();
 
 const RefreshSchema = z.object({ refreshToken: z.string().min(1).max(512) }).strict();
 const ListeningRuleInputSchema = z
@@ -150,6 +171,28 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/agents', { preHandler: requireRole(['lead', 'admin']) }, async () => {
     const { rows } = await deps.db.query<AgentRow>('select * from agents order by name');
     return { agents: rows.map(agentData) };
+  });
+
+  // SLA targets per channel: read by leads, set by admins; new conversations use the new targets.
+  app.get('/api/sla', { preHandler: requireRole(['lead', 'admin']) }, async () => {
+    const { rows } = await deps.db.query(
+      'select channel, first_response_seconds as "firstResponseSeconds", next_response_seconds as "nextResponseSeconds", resolution_seconds as "resolutionSeconds" from sla_policies order by channel',
+    );
+    return { sla: rows };
+  });
+  app.put('/api/sla/:channel', { preHandler: requireRole(['admin']) }, async (request, reply) => {
+    const channel = ChannelSchema.safeParse((request.params as { channel?: unknown }).channel);
+    if (!channel.success)
+      return sendError(reply, 404, 'not_found', `Unknown channel; use one of ${ChannelSchema.options.join(', ')}.`);
+    const body = SlaInputSchema.safeParse(request.body);
+    if (!body.success) return sendError(reply, 400, 'invalid_sla', describeIssues(body.error));
+    const { firstResponseSeconds, nextResponseSeconds, resolutionSeconds } = body.data;
+    await deps.db.query(
+      `insert into sla_policies (channel, first_response_seconds, next_response_seconds, resolution_seconds) values ($1, $2, $3, $4)
+       on conflict (channel) do update set first_response_seconds = $2, next_response_seconds = $3, resolution_seconds = $4`,
+      [channel.data, firstResponseSeconds, nextResponseSeconds, resolutionSeconds],
+    );
+    return { channel: channel.data, ...body.data };
   });
 
   app.get('/api/listening-rules', { preHandler: requireRole(['lead', 'admin']) }, async () => {
