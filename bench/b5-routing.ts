@@ -15,6 +15,8 @@ import { performance } from 'node:perf_hooks';
 import { channelClass, type Channel } from '../shared/domain';
 import { Router, type AgentState, type QueuedItem } from '../server/routing/router';
 import type { BenchEntry } from './run';
+// Seeded, so every run queues the same conversations.
+import { mulberry32 } from '../server/demo/traffic';
 
 type B5Entry = BenchEntry & { id: 'B5' };
 
@@ -37,18 +39,6 @@ const TOPICS = ['billing', 'baggage', 'booking', 'refunds'];
 const SKILL_SETS = LANGUAGES.flatMap((language) => TOPICS.map((topic) => [language, topic]));
 const CHANNELS: readonly Channel[] = ['chat', 'x_dm', 'email'];
 const MINUTE = 60_000;
-
-/** Seeded, so every run queues the same conversations. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Scenario {
   router: Router;

@@ -58,6 +58,22 @@ const signIn = (url: string, email: string) =>
     body: JSON.stringify({ email, password: 'switchboard-demo' }),
   });
 
+/** The same provider message each time: a redelivery after the restart must be a duplicate. */
+const postInteraction = (url: string) =>
+  fetch(`${url}/api/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ingest-key-change-me' },
+    body: JSON.stringify({
+      provider: 'x',
+      providerMessageId: 'lifecycle-1',
+      channel: 'x_public',
+      threadKey: 'lifecycle-thread',
+      author: { kind: 'x_handle', value: '@lifecycle' },
+      text: '@skywardair my suitcase never arrived in Lisbon',
+      occurredAt: new Date().toISOString(),
+    }),
+  });
+
 describe('the routing backend as a process', () => {
   const dirs: string[] = [];
   afterAll(async () => {
@@ -74,19 +90,7 @@ describe('the routing backend as a process', () => {
       await expect.poll(() => first.output()).toContain('agent1@demo.test');
       expect(await (await fetch(`${first.url}/healthz`)).json()).toMatchObject({ status: 'ok', db: 'pglite' });
       expect((await signIn(first.url, 'lead2@demo.test')).status).toBe(200);
-      const ingest = await fetch(`${first.url}/api/ingest`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ingest-key-change-me' },
-        body: JSON.stringify({
-          provider: 'x',
-          providerMessageId: 'lifecycle-1',
-          channel: 'x_public',
-          threadKey: 'lifecycle-thread',
-          author: { kind: 'x_handle', value: '@lifecycle' },
-          text: '@skywardair my suitcase never arrived in Lisbon',
-          occurredAt: new Date().toISOString(),
-        }),
-      });
+      const ingest = await postInteraction(first.url);
       expect(ingest.status).toBe(200);
       const exited = exitOf(first.child);
       first.child.kill('SIGTERM');
@@ -95,19 +99,7 @@ describe('the routing backend as a process', () => {
 
       // Restarted on the same folder: the same data, no second demo seed, the redelivery a duplicate.
       const second = await startServerProcess(dataDir);
-      const again = await fetch(`${second.url}/api/ingest`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ingest-key-change-me' },
-        body: JSON.stringify({
-          provider: 'x',
-          providerMessageId: 'lifecycle-1',
-          channel: 'x_public',
-          threadKey: 'lifecycle-thread',
-          author: { kind: 'x_handle', value: '@lifecycle' },
-          text: '@skywardair my suitcase never arrived in Lisbon',
-          occurredAt: new Date().toISOString(),
-        }),
-      });
+      const again = await postInteraction(second.url);
       expect(await again.json()).toMatchObject({ status: 'duplicate' });
       const exitedAgain = exitOf(second.child);
       second.child.kill('SIGTERM');

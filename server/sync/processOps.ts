@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OpSchema, type Op, type OpResult } from '../../shared/protocol';
-import type { Db } from '../db/db';
+import type { Db, Queryable } from '../db/db';
 import { acceptRule, declineRule, presenceRule } from './agentRules';
 import type { Viewer } from './audience';
 import { ChangeWriter, type PendingChange } from './changeLog';
@@ -36,6 +36,17 @@ function isDataException(err: unknown): boolean {
 }
 
 const withoutNul = (text: string) => text.replaceAll('\u0000', '\uFFFD');
+
+/** Stores an op's result under its seq and moves the client's seq on: a processed op, for good. */
+async function recordResult(tx: Queryable, clientId: string, seq: number, opId: string, stored: Stored): Promise<void> {
+  await tx.query('insert into op_results (op_id, client_id, seq, result) values ($1, $2, $3, $4)', [
+    opId,
+    clientId,
+    seq,
+    JSON.stringify(stored),
+  ]);
+  await tx.query('update sync_clients set last_seq = $2, updated_at = now() where client_id = $1', [clientId, seq]);
+}
 
 export interface Committed {
   changes: PendingChange[];
@@ -139,16 +150,7 @@ export async function processOps(
             reason: 'seq_reused',
             detail: `This op id was already used at seq ${reused[0].seq}.`,
           };
-          await tx.query('insert into op_results (op_id, client_id, seq, result) values ($1, $2, $3, $4)', [
-            `${opId}#${seq}`,
-            clientId,
-            seq,
-            JSON.stringify(stored),
-          ]);
-          await tx.query('update sync_clients set last_seq = $2, updated_at = now() where client_id = $1', [
-            clientId,
-            seq,
-          ]);
+          await recordResult(tx, clientId, seq, `${opId}#${seq}`, stored);
           return { result: { opId, ...stored } as OpResult, committed: { changes: [], effects: [] } };
         }
         if (seq > client.last_seq + 1) {
@@ -196,16 +198,7 @@ export async function processOps(
           outcome.status === 'applied'
             ? { status: 'applied', ...(changes.lastSeq ? { seq: changes.lastSeq } : {}) }
             : { status: 'rejected', reason: outcome.reason, ...(outcome.detail ? { detail: outcome.detail } : {}) };
-        await tx.query('insert into op_results (op_id, client_id, seq, result) values ($1, $2, $3, $4)', [
-          opId,
-          clientId,
-          seq,
-          JSON.stringify(stored),
-        ]);
-        await tx.query('update sync_clients set last_seq = $2, updated_at = now() where client_id = $1', [
-          clientId,
-          seq,
-        ]);
+        await recordResult(tx, clientId, seq, opId, stored);
         return { result: { opId, ...stored }, committed: { changes: changes.written, effects } };
       }));
     } catch (err) {
