@@ -8,7 +8,8 @@ export interface AccessClaims {
   teamId: string | null;
 }
 
-export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; code: 'unauthorized' | 'token_expired' };
+export type VerifyResult =
+  { ok: true; claims: AccessClaims; expiresAt: number } | { ok: false; code: 'unauthorized' | 'token_expired' };
 
 /** Short-lived HS256 access tokens; refresh tokens are random and stored hashed. */
 export class TokenIssuer {
@@ -49,7 +50,7 @@ export class TokenIssuer {
         return { ok: false, code: 'unauthorized' };
       }
       const team = typeof payload.team === 'string' ? payload.team : null;
-      return { ok: true, claims: { agentId: payload.sub, role, teamId: team } };
+      return { ok: true, claims: { agentId: payload.sub, role, teamId: team }, expiresAt: (payload.exp ?? 0) * 1000 };
     } catch (err) {
       return { ok: false, code: err instanceof errors.JWTExpired ? 'token_expired' : 'unauthorized' };
     }

@@ -10,6 +10,8 @@ import { processOps, type Committed } from '../sync/processOps';
 interface SocketData {
   viewer: Viewer;
   clientId: string;
+  /** When the handshake token expires: after that the socket must reconnect with a fresh one. */
+  expiresAt: number;
   /** The last change seq this socket's client is known to hold (after a pull or a push). */
   lastSent?: number;
 }
@@ -71,7 +73,11 @@ export function attachSyncSocket(deps: SyncSocketDeps): { push(changes: PendingC
         );
         return;
       }
-      (socket as SyncSocket).data = { viewer: result.claims, clientId: handshake.data.clientId };
+      (socket as SyncSocket).data = {
+        viewer: result.claims,
+        clientId: handshake.data.clientId,
+        expiresAt: result.expiresAt,
+      };
       next();
     });
   });
@@ -82,9 +88,18 @@ export function attachSyncSocket(deps: SyncSocketDeps): { push(changes: PendingC
     void socket.join(roomsOf(viewer));
     deps.onConnect(viewer);
 
+    /** An expired token ends the session on this socket: the client refreshes and reconnects. */
+    const expired = (reply: Ack) => {
+      if (deps.now() < socket.data.expiresAt) return false;
+      reply(socketError('token_expired', 'Your session expired: refresh the token and reconnect.'));
+      socket.disconnect(true);
+      return true;
+    };
+
     socket.on('ops', (batch: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const reply = ack as Ack;
+      if (expired(reply)) return;
       const parsed = OpBatchSchema.safeParse(batch);
       if (!parsed.success) {
         reply(socketError('invalid_batch', 'Send ops as an array of 1 to 500 ops, with an acknowledgement callback.'));
@@ -102,6 +117,7 @@ export function attachSyncSocket(deps: SyncSocketDeps): { push(changes: PendingC
     socket.on('pull', (request: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const reply = ack as Ack;
+      if (expired(reply)) return;
       const parsed = PullRequestSchema.safeParse(request);
       if (!parsed.success) {
         reply(socketError('invalid_pull', 'Send { cursor: number ≥ 0, limit?: 1–5000 }.'));
@@ -136,6 +152,11 @@ export function attachSyncSocket(deps: SyncSocketDeps): { push(changes: PendingC
         for (const id of targets) {
           const socket = io.sockets.sockets.get(id) as SyncSocket | undefined;
           if (!socket || !canSee(socket.data.viewer, audience)) continue;
+          // Nothing more for a session whose token ran out; its client reconnects with a new one.
+          if (deps.now() >= socket.data.expiresAt) {
+            socket.disconnect(true);
+            continue;
+          }
           const list = perSocket.get(id) ?? [];
           list.push(change);
           perSocket.set(id, list);

@@ -20,6 +20,15 @@ async function ownConversation(ctx: OpContext, conversationId: string): Promise<
     if (row.status === 'resolved') return reject('conversation_closed', 'This conversation was resolved.');
     return reject('not_assignee', `This conversation is now with ${await agentName(ctx.tx, row.assigned_agent_id)}.`);
   }
+  // Leads act on the queue and on their own team's conversations, as they see them.
+  if (ctx.viewer.role === 'lead' && row.assigned_agent_id && row.assigned_agent_id !== ctx.viewer.agentId) {
+    const { rows } = await ctx.tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
+      row.assigned_agent_id,
+    ]);
+    if (!ctx.viewer.teamId || rows[0]?.team_id !== ctx.viewer.teamId) {
+      return reject('forbidden', 'This conversation belongs to another team; ask its lead.');
+    }
+  }
   return row;
 }
 

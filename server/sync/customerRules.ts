@@ -4,11 +4,11 @@ import type { IdentityRow, SuggestionRow } from '../store/rows';
 import type { Audience, Viewer } from './audience';
 import { applied, reject, type OpContext, type OpRule, type RuleOutcome } from './opContext';
 
-/** Agents may act on the customers of conversations they hold; leads and admins on any. */
+/** Agents may act on the customers of open conversations they hold; leads and admins on any. */
 async function mayActOn(tx: Queryable, viewer: Viewer, customerIds: string[]): Promise<boolean> {
   if (viewer.role !== 'agent') return true;
   const { rows } = await tx.query(
-    'select 1 from conversations where assigned_agent_id = $1 and customer_id = any($2) limit 1',
+    "select 1 from conversations where assigned_agent_id = $1 and customer_id = any($2) and status <> 'resolved' limit 1",
     [viewer.agentId, customerIds],
   );
   return rows.length > 0;
