@@ -12,6 +12,7 @@ import { migrate } from './db/migrate';
 import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
 import { parseListeningQuery } from './enrich/listeningQuery';
+import { startLoadGauge } from './http/loadGauge';
 import { registerRoutes } from './http/routes';
 import { ingestInteraction, type IngestConfig, type ListeningRule } from './ingest/ingest';
 import { RoutingService } from './routing/routingService';
@@ -99,6 +100,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
       .send({ error: { code: 'not_found', message: `No ${request.method} ${request.url.split('?')[0]} here.` } });
   });
 
+  const gauge = startLoadGauge(config.SWITCHBOARD_INGEST_MAX_LAG_MS);
   const tokens = new TokenIssuer(config.SWITCHBOARD_TOKEN_SECRET);
   const sessions = new Sessions(db, tokens);
   const io = new SocketServer(app.server, {
@@ -174,6 +176,8 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
     sessions,
     tokens,
     ingestKey: config.SWITCHBOARD_INGEST_KEY,
+    ingestMaxInFlight: config.SWITCHBOARD_INGEST_MAX_IN_FLIGHT,
+    overloaded: () => gauge.overloaded(),
     version,
     ingestConfig,
     ingest: async (interaction) => {
@@ -203,6 +207,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
       (closing ??= (async () => {
         ready = false;
         routing.stop();
+        gauge.stop();
         // Stop taking work, let in-flight ops finish, then close the database.
         await io.close();
         await app.close();

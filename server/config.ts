@@ -26,6 +26,10 @@ export const ServerEnvSchema = z.object({
     .max(24 * 90)
     .default(72),
   SWITCHBOARD_STICKY_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Interactions stored at once; more are answered 429 with Retry-After (providers redeliver). */
+  SWITCHBOARD_INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** Event-loop lag past which new interactions are answered 429 with Retry-After. */
+  SWITCHBOARD_INGEST_MAX_LAG_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   SWITCHBOARD_CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

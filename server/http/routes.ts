@@ -18,6 +18,10 @@ export interface RouteDeps {
   sessions: Sessions;
   tokens: TokenIssuer;
   ingestKey: string;
+  /** Interactions being stored at once before new ones are turned away with 429 (load shedding). */
+  ingestMaxInFlight: number;
+  /** True while the event loop lags (PGlite runs on it, so in-flight counts alone never build up). */
+  overloaded: () => boolean;
   version: string;
   ingestConfig: IngestConfig;
   ingest: (
@@ -86,6 +90,7 @@ const ListeningRuleInputSchema = z
   .strict();
 
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  let ingestInFlight = 0;
   const authenticate = async (
     request: FastifyRequest,
   ): Promise<AccessClaims | { code: 'unauthorized' | 'token_expired' }> => {
@@ -155,7 +160,18 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     const body = InteractionSchema.safeParse(request.body);
     if (!body.success) return sendError(reply, 400, 'invalid_interaction', describeIssues(body.error));
-    return deps.ingest(withoutNul(body.data));
+    // Past this many at once the answer would come too late anyway: tell the provider to redeliver
+    // shortly (nothing was stored), rather than leave its connection unread.
+    if (ingestInFlight >= deps.ingestMaxInFlight || deps.overloaded()) {
+      void reply.header('Retry-After', '1');
+      return sendError(reply, 429, 'overloaded', 'The server is busy; nothing was stored. Redeliver in a second.');
+    }
+    ingestInFlight += 1;
+    try {
+      return await deps.ingest(withoutNul(body.data));
+    } finally {
+      ingestInFlight -= 1;
+    }
   });
 
   app.get('/api/me', { preHandler: requireRole(['agent', 'lead', 'admin']) }, async (request, reply) => {

@@ -62,6 +62,9 @@ export async function startTestServer(kind: DbKind, overrides: Partial<ServerCon
     SWITCHBOARD_SIMULATOR: false,
     SWITCHBOARD_INGEST_KEY: TEST_INGEST_KEY,
     SWITCHBOARD_TOKEN_SECRET: 'test-token-secret-0123456789-0123456789',
+    // A loaded CI machine lags; load shedding is tested on purpose, not by accident.
+    SWITCHBOARD_INGEST_MAX_LAG_MS: 60_000,
+    SWITCHBOARD_INGEST_MAX_IN_FLIGHT: 10_000,
     ...overrides,
   });
   const server = await startRoutingServer(config, { db, now: clock.now });
