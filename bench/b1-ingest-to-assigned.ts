@@ -23,6 +23,7 @@ import type { Socket as ServerSocket } from 'socket.io';
 import { io as connectSocket, type Socket as ClientSocket } from 'socket.io-client';
 import type { Db, Queryable } from '../server/db/db';
 import type { BenchEntry } from './run';
+import { TEST_FIRST_RESPONSE_SECONDS } from '../server/testing/testServer';
 
 export interface B1Options {
   /** Interactions per second posted (default 500). */
@@ -657,15 +658,7 @@ async function seedAgents(db: Db, count: number): Promise<string[]> {
   const passwordHash = await hashPassword('bench password, never used to sign in');
   await db.transaction(async (tx) => {
     await tx.query('insert into teams (id, name) values ($1, $2)', [TEAM, 'Bench team']);
-    for (const [channel, first] of [
-      ['voice', 30],
-      ['chat', 60],
-      ['x_public', 900],
-      ['x_dm', 1800],
-      ['facebook', 1800],
-      ['messenger', 1800],
-      ['email', 14_400],
-    ] as const) {
+    for (const [channel, first] of TEST_FIRST_RESPONSE_SECONDS) {
       await tx.query('insert into sla_policies values ($1, $2, $3, $4)', [channel, first, first * 2, first * 20]);
     }
     // One statement for all agents: social capacity 20 each (20,000 slots for ≤ 7,000 interactions).

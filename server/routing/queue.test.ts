@@ -1,32 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelClassSchema } from '../../shared/domain';
-import { canTake, PRIORITY_WEIGHT_MS, rankOf, RoutingQueue, type AgentState, type QueuedItem } from './queue';
+import { canTake, PRIORITY_WEIGHT_MS, rankOf, RoutingQueue } from './queue';
 
-const MIN = 60_000;
-
-function agent(id: string, overrides: Partial<AgentState> = {}): AgentState {
-  return {
-    id,
-    skills: { en: 3 },
-    capacity: { voice: 1, chat: 3, social: 3, email: 5 },
-    load: { voice: 0, chat: 0, social: 0, email: 0 },
-    presence: 'available',
-    idleSince: 0,
-    ...overrides,
-  };
-}
-
-function item(conversationId: string, overrides: Partial<QueuedItem> = {}): QueuedItem {
-  return {
-    conversationId,
-    channel: 'email',
-    requiredSkills: ['en'],
-    priority: 0,
-    slaDueAt: 60 * MIN,
-    enqueuedAt: 0,
-    ...overrides,
-  };
-}
+import { agent, item, MIN } from './testFixtures';
 
 describe('routing queue', () => {
   it('ranks by SLA deadline pulled one minute ahead per priority point', () => {

@@ -11,32 +11,7 @@ import {
 } from '../../shared/domain';
 import { canTake, qualifies, Router, type AgentState, type QueuedItem, type RoutingDecision } from './router';
 
-const MIN = 60_000;
-const IDLE_LOAD = { voice: 0, chat: 0, social: 0, email: 0 };
-
-function agent(id: string, overrides: Partial<AgentState> = {}): AgentState {
-  return {
-    id,
-    skills: { en: 3 },
-    capacity: { voice: 1, chat: 3, social: 3, email: 5 },
-    load: { ...IDLE_LOAD },
-    presence: 'available',
-    idleSince: 0,
-    ...overrides,
-  };
-}
-
-function item(conversationId: string, overrides: Partial<QueuedItem> = {}): QueuedItem {
-  return {
-    conversationId,
-    channel: 'email',
-    requiredSkills: ['en'],
-    priority: 0,
-    slaDueAt: 60 * MIN,
-    enqueuedAt: 0,
-    ...overrides,
-  };
-}
+import { agent, IDLE_LOAD, item, MIN } from './testFixtures';
 
 function routerWith(...agents: AgentState[]): Router {
   const router = new Router();

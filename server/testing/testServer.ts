@@ -12,6 +12,17 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 export const TEST_INGEST_KEY = 'test-ingest-key-0123456789';
 let passwordHash: Promise<string> | undefined;
 
+/** First-response targets of the test tenant; next response is twice, resolution twenty times. */
+export const TEST_FIRST_RESPONSE_SECONDS = [
+  ['voice', 30],
+  ['chat', 60],
+  ['x_public', 900],
+  ['x_dm', 1800],
+  ['facebook', 1800],
+  ['messenger', 1800],
+  ['email', 14_400],
+] as const;
+
 export interface AgentSpec {
   id: string;
   role?: Role;
@@ -69,15 +80,7 @@ export async function startTestServer(kind: DbKind, overrides: Partial<ServerCon
   });
   const server = await startRoutingServer(config, { db, now: clock.now });
   await db.query("insert into teams (id, name) values ('t1', 'Team one'), ('t2', 'Team two')");
-  for (const [channel, first] of [
-    ['voice', 30],
-    ['chat', 60],
-    ['x_public', 900],
-    ['x_dm', 1800],
-    ['facebook', 1800],
-    ['messenger', 1800],
-    ['email', 14_400],
-  ] as const) {
+  for (const [channel, first] of TEST_FIRST_RESPONSE_SECONDS) {
     await db.query('insert into sla_policies values ($1, $2, $3, $4)', [channel, first, first * 2, first * 20]);
   }
   const clients: TestClient[] = [];
