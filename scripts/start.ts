@@ -30,13 +30,14 @@ const backend = spawn(
   [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'server/index.ts')],
   {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // The IPC channel closes when this process dies, however it dies: the backend then stops too.
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { LOG_LEVEL: 'warn', ...process.env },
   },
 );
 const serverUrl = await new Promise<string>((resolve, reject) => {
   let seen = '';
-  backend.stdout.on('data', (chunk: Buffer) => {
+  backend.stdout?.on('data', (chunk: Buffer) => {
     process.stdout.write(chunk);
     seen += chunk.toString('utf8');
     const match = /routing backend on (http:\/\/\S+)/.exec(seen);

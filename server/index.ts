@@ -53,3 +53,5 @@ const stop = async (signal: string) => {
 };
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
+// Started by `npm start`: stop with it, even when it was killed without a chance to tell us.
+if (process.send) process.on('disconnect', () => void stop('npm start exited'));
