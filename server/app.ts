@@ -179,7 +179,6 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
     ingestMaxInFlight: config.SWITCHBOARD_INGEST_MAX_IN_FLIGHT,
     overloaded: () => gauge.overloaded(),
     version,
-    ingestConfig,
     ingest: async (interaction) => {
       const outcome = await ingestInteraction(db, interaction, ingestConfig, new Date(now()));
       if (outcome.status === 'duplicate') return outcome;

@@ -9,7 +9,6 @@ import type { Sessions } from '../auth/sessions';
 import type { AccessClaims, TokenIssuer } from '../auth/tokens';
 import type { Db } from '../db/db';
 import { parseListeningQuery } from '../enrich/listeningQuery';
-import type { IngestConfig } from '../ingest/ingest';
 import { agentData, type AgentRow } from '../store/rows';
 import { sendError } from './errors';
 
@@ -23,7 +22,6 @@ export interface RouteDeps {
   /** True while the event loop lags (PGlite runs on it, so in-flight counts alone never build up). */
   overloaded: () => boolean;
   version: string;
-  ingestConfig: IngestConfig;
   ingest: (
     body: z.infer<typeof InteractionSchema>,
   ) => Promise<{ status: 'accepted' | 'duplicate'; conversationId: string | null; messageId: string | null }>;

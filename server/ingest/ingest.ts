@@ -7,7 +7,7 @@ import { extractContactMentions, normaliseHandle } from '../enrich/mentions';
 import { scoreSentiment } from '../enrich/sentiment';
 import { conversationAudience, publishConversation, publishCustomer, publishMessage } from '../store/publish';
 import type { ConversationRow, IdentityRow, MessageRow } from '../store/rows';
-import { ChangeWriter, type PendingChange } from '../sync/changeLog';
+import { withChanges, type ChangeWriter, type PendingChange } from '../sync/changeLog';
 import { baseSkills, priorityOf } from './priority';
 
 /** Below this many letters, franc guesses ("a quiet question about seats" reads as French). */
@@ -72,97 +72,99 @@ export async function ingestInteraction(
   }
 }
 
-function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig, now: Date): Promise<IngestOutcome> {
-  return db.transaction(async (tx) => {
-    const { rows: existing } = await tx.query<{ id: string; conversation_id: string }>(
-      'select id, conversation_id from messages where provider = $1 and provider_message_id = $2',
-      [interaction.provider, interaction.providerMessageId],
-    );
-    if (existing[0])
-      return { status: 'duplicate', conversationId: existing[0].conversation_id, messageId: existing[0].id };
+type Accepted = Extract<IngestOutcome, { status: 'accepted' }>;
 
-    const changes = new ChangeWriter(tx, db.kind === 'postgres');
-    const sentiment = scoreSentiment(interaction.text);
-    const languageText = `${interaction.subject ?? ''} ${interaction.text}`;
-    const detected = detectLanguage(languageText);
-    // A language skill sends work to a smaller pool: only trust detection on enough letters.
-    const language = languageText.replace(/[^\p{L}]/gu, '').length >= MIN_LETTERS_FOR_LANGUAGE_SKILL ? detected : 'und';
-    const tokens = tokenize(`${interaction.subject ?? ''} ${interaction.text}`);
-    const matched = isPublicChannel(interaction.channel)
-      ? config.rules().filter((r) => matchesTokens(r.query, tokens))
-      : [];
-    const alerts = matched
-      .filter((r) => r.alert)
-      .map((r) => `Listening rule "${r.name}" matched a public post by ${interaction.author.value}`);
+async function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig, now: Date): Promise<IngestOutcome> {
+  const { value, changes } = await withChanges(
+    db,
+    async (tx, changes): Promise<Omit<Accepted, 'changes'> | Exclude<IngestOutcome, Accepted>> => {
+      const { rows: existing } = await tx.query<{ id: string; conversation_id: string }>(
+        'select id, conversation_id from messages where provider = $1 and provider_message_id = $2',
+        [interaction.provider, interaction.providerMessageId],
+      );
+      if (existing[0])
+        return { status: 'duplicate', conversationId: existing[0].conversation_id, messageId: existing[0].id };
 
-    const identity = await upsertIdentity(tx, interaction);
-    const followers = interaction.author.followers ?? identity.followers ?? 0;
+      const sentiment = scoreSentiment(interaction.text);
+      const languageText = `${interaction.subject ?? ''} ${interaction.text}`;
+      const detected = detectLanguage(languageText);
+      // A language skill sends work to a smaller pool: only trust detection on enough letters.
+      const language =
+        languageText.replace(/[^\p{L}]/gu, '').length >= MIN_LETTERS_FOR_LANGUAGE_SKILL ? detected : 'und';
+      const tokens = tokenize(`${interaction.subject ?? ''} ${interaction.text}`);
+      const matched = isPublicChannel(interaction.channel)
+        ? config.rules().filter((r) => matchesTokens(r.query, tokens))
+        : [];
+      const alerts = matched
+        .filter((r) => r.alert)
+        .map((r) => `Listening rule "${r.name}" matched a public post by ${interaction.author.value}`);
 
-    // A public post that only trips an alert rule (no rule asks for a conversation) is not routed.
-    const alertOnly = matched.length > 0 && matched.every((r) => !r.createConversation);
-    if (alertOnly) {
-      for (const text of alerts) await recordAlert(tx, changes, text, null, matched[0]?.id ?? null, now);
-      await changes.flush();
+      const identity = await upsertIdentity(tx, interaction);
+      const followers = interaction.author.followers ?? identity.followers ?? 0;
+
+      // A public post that only trips an alert rule (no rule asks for a conversation) is not routed.
+      const alertOnly = matched.length > 0 && matched.every((r) => !r.createConversation);
+      if (alertOnly) {
+        for (const text of alerts) await recordAlert(tx, changes, text, null, matched[0]?.id ?? null, now);
+        return {
+          status: 'accepted',
+          conversationId: null,
+          messageId: null,
+          route: false,
+          conversation: null,
+          alerts,
+        };
+      }
+
+      const sla = await slaFor(tx, interaction.channel);
+      const { conversation, created, reopened } = await findOrOpenConversation(tx, interaction, identity.customer_id, {
+        now,
+        sla,
+        config,
+        sentiment: sentiment.score,
+        language,
+        followers,
+        skills: [...new Set([...baseSkills(interaction.channel, language), ...matched.flatMap((r) => r.skills)])],
+        ruleBoost: matched.reduce((n, r) => n + r.priorityBoost, 0),
+      });
+
+      const { rows: messages } = await tx.query<MessageRow>(
+        `insert into messages (id, conversation_id, direction, visibility, author_identity_id, speaker, body, provider, provider_message_id, sentiment, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
+        [
+          crypto.randomUUID(),
+          conversation.id,
+          interaction.kind === 'transcript' ? 'transcript' : 'inbound',
+          isPublicChannel(interaction.channel) ? 'public' : 'private',
+          identity.id,
+          interaction.speaker ?? null,
+          interaction.text,
+          interaction.provider,
+          interaction.providerMessageId,
+          sentiment.score,
+          new Date(interaction.occurredAt),
+        ],
+      );
+      const message = messages[0]!;
+
+      await suggestLinks(tx, identity, interaction, message.id);
+      const audience = await conversationAudience(tx, conversation);
+      if (created || reopened) await publishCustomer(tx, changes, identity.customer_id, audience);
+      await publishConversation(tx, changes, conversation);
+      publishMessage(changes, message, audience);
+      for (const text of alerts) await recordAlert(tx, changes, text, conversation.id, matched[0]?.id ?? null, now);
+
       return {
         status: 'accepted',
-        conversationId: null,
-        messageId: null,
-        route: false,
-        conversation: null,
-        changes: changes.written,
+        conversationId: conversation.id,
+        messageId: message.id,
+        route: (created || reopened) && conversation.status !== 'assigned',
+        conversation,
         alerts,
       };
-    }
-
-    const sla = await slaFor(tx, interaction.channel);
-    const { conversation, created, reopened } = await findOrOpenConversation(tx, interaction, identity.customer_id, {
-      now,
-      sla,
-      config,
-      sentiment: sentiment.score,
-      language,
-      followers,
-      skills: [...new Set([...baseSkills(interaction.channel, language), ...matched.flatMap((r) => r.skills)])],
-      ruleBoost: matched.reduce((n, r) => n + r.priorityBoost, 0),
-    });
-
-    const { rows: messages } = await tx.query<MessageRow>(
-      `insert into messages (id, conversation_id, direction, visibility, author_identity_id, speaker, body, provider, provider_message_id, sentiment, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
-      [
-        crypto.randomUUID(),
-        conversation.id,
-        interaction.kind === 'transcript' ? 'transcript' : 'inbound',
-        isPublicChannel(interaction.channel) ? 'public' : 'private',
-        identity.id,
-        interaction.speaker ?? null,
-        interaction.text,
-        interaction.provider,
-        interaction.providerMessageId,
-        sentiment.score,
-        new Date(interaction.occurredAt),
-      ],
-    );
-    const message = messages[0]!;
-
-    await suggestLinks(tx, identity, interaction, message.id);
-    const audience = await conversationAudience(tx, conversation);
-    if (created || reopened) await publishCustomer(tx, changes, identity.customer_id, audience);
-    await publishConversation(tx, changes, conversation);
-    publishMessage(changes, message, audience);
-    for (const text of alerts) await recordAlert(tx, changes, text, conversation.id, matched[0]?.id ?? null, now);
-
-    await changes.flush();
-    return {
-      status: 'accepted',
-      conversationId: conversation.id,
-      messageId: message.id,
-      route: (created || reopened) && conversation.status !== 'assigned',
-      conversation,
-      changes: changes.written,
-      alerts,
-    };
-  });
+    },
+  );
+  return value.status === 'duplicate' ? value : { ...value, changes };
 }
 
 async function upsertIdentity(tx: Queryable, interaction: Interaction): Promise<IdentityRow> {

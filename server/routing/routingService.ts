@@ -2,7 +2,7 @@ import { channelClass, type Channel, type ChannelClass, type Presence } from '..
 import type { Db, Queryable } from '../db/db';
 import { loadConversation, publishConversation, publishWorkingSet } from '../store/publish';
 import { agentData, offerData, type AgentRow, type ConversationRow, type OfferRow } from '../store/rows';
-import { ChangeWriter, type PendingChange } from '../sync/changeLog';
+import { withChanges, type PendingChange } from '../sync/changeLog';
 import type { RoutingHooks } from '../sync/opContext';
 import { canTake, Router, type AgentState, type AssignDecision, type QueuedItem, type RoutingDecision } from './router';
 
@@ -246,14 +246,14 @@ export class RoutingService implements RoutingHooks {
     let changes: PendingChange[] = [];
     let persisted = false;
     try {
-      await this.db.transaction(async (tx) => {
+      ({ value: persisted, changes } = await withChanges(this.db, async (tx, writer) => {
         const { rows: agents } = await tx.query<AgentRow>('select * from agents where id = $1 for update', [
           decision.agentId,
         ]);
         const agent = agents[0];
-        if (!agent || agent.presence !== 'available' || !this.connected.has(agent.id)) return;
+        if (!agent || agent.presence !== 'available' || !this.connected.has(agent.id)) return false;
         const load = await this.loadOf(tx, agent.id);
-        if (!canTake(this.agentState(agent, load, agent.presence), decision.channelClass)) return;
+        if (!canTake(this.agentState(agent, load, agent.presence), decision.channelClass)) return false;
         // One conditional update both checks (still queued: first commit wins) and claims.
         const voice = decision.channelClass === 'voice';
         const { rows: updated } = await tx.query<ConversationRow>(
@@ -262,10 +262,9 @@ export class RoutingService implements RoutingHooks {
           [decision.conversationId, voice ? 'offered' : 'assigned', agent.id],
         );
         const row = updated[0];
-        if (!row) return;
-        const writer = new ChangeWriter(tx, this.db.kind === 'postgres');
-        const audience = await publishConversation(tx, writer, updated[0]!, null, true);
-        await publishWorkingSet(tx, writer, updated[0]!, audience);
+        if (!row) return false;
+        const audience = await publishConversation(tx, writer, row, null, true);
+        await publishWorkingSet(tx, writer, row, audience);
         if (voice) {
           // Calls must be accepted; chats, posts and emails are auto-accepted.
           const { rows: offers } = await tx.query<OfferRow>(
@@ -274,10 +273,8 @@ export class RoutingService implements RoutingHooks {
           );
           writer.append('offer', offers[0]!.id, offerData(offers[0]!), audience);
         }
-        await writer.flush();
-        changes = writer.written;
-        persisted = true;
-      });
+        return true;
+      }));
     } catch (err) {
       this.options.log.error({ err, decision }, 'could not persist a routing decision');
     }
@@ -302,15 +299,12 @@ export class RoutingService implements RoutingHooks {
 
   /** An offer that timed out or was withdrawn: back to the queue, to someone else first. */
   private async expireOffer(offer: OfferRow, status: 'expired' | 'withdrawn'): Promise<void> {
-    let changes: PendingChange[] = [];
-    let requeue: ConversationRow | undefined;
-    await this.db.transaction(async (tx) => {
+    const { value: requeue, changes } = await withChanges(this.db, async (tx, writer) => {
       const { rows } = await tx.query<OfferRow>(
         `update offers set status = $2 where id = $1 and status = 'pending' returning *`,
         [offer.id, status],
       );
-      if (!rows[0]) return;
-      const writer = new ChangeWriter(tx, this.db.kind === 'postgres');
+      if (!rows[0]) return undefined;
       const { rows: convs } = await tx.query<ConversationRow>(
         `update conversations set status = 'queued', assigned_agent_id = null, version = version + 1, updated_at = now()
          where id = $1 and status = 'offered' and assigned_agent_id = $2 returning *`,
@@ -319,7 +313,6 @@ export class RoutingService implements RoutingHooks {
       writer.append('offer', offer.id, offerData(rows[0]), { agentId: offer.agent_id, leads: true });
       if (convs[0]) {
         await publishConversation(tx, writer, convs[0], offer.agent_id);
-        requeue = convs[0];
       }
       if (status === 'expired') {
         // An agent who lets a call ring out is not offered the next one: they go away until they return.
@@ -331,8 +324,7 @@ export class RoutingService implements RoutingHooks {
           writer.append('agent', agents[0].id, agentData(agents[0]), { agentId: agents[0].id, leads: true });
         }
       }
-      await writer.flush();
-      changes = writer.written;
+      return convs[0];
     });
     this.options.publish(changes);
     const now = this.now();
@@ -368,21 +360,16 @@ export class RoutingService implements RoutingHooks {
   }
 
   private async requeueAfterGrace(row: ConversationRow): Promise<void> {
-    let changes: PendingChange[] = [];
-    let updated: ConversationRow | undefined;
-    await this.db.transaction(async (tx) => {
+    const { value: updated, changes } = await withChanges(this.db, async (tx, writer) => {
       const { rows } = await tx.query<ConversationRow>(
         `update conversations set status = 'queued', assigned_agent_id = null, disconnect_requeue_at = null, queued_at = now(),
            version = version + 1, updated_at = now()
          where id = $1 and disconnect_requeue_at is not null and status in ('assigned', 'wrap_up') returning *`,
         [row.id],
       );
-      if (!rows[0]) return;
-      const writer = new ChangeWriter(tx, this.db.kind === 'postgres');
+      if (!rows[0]) return undefined;
       await publishConversation(tx, writer, rows[0], row.assigned_agent_id);
-      await writer.flush();
-      changes = writer.written;
-      updated = rows[0];
+      return rows[0];
     });
     this.options.publish(changes);
     if (!updated) return;
@@ -400,15 +387,12 @@ export class RoutingService implements RoutingHooks {
       ['resolution', 'resolution_due < $1'],
     ] as const;
     for (const [kind, condition] of checks) {
-      let changes: PendingChange[] = [];
-      await this.db.transaction(async (tx) => {
+      const { changes } = await withChanges(this.db, async (tx, writer) => {
         const { rows } = await tx.query<ConversationRow>(
           `update conversations set sla_breaches = array_append(sla_breaches, '${kind}'), version = version + 1, updated_at = now()
            where status <> 'resolved' and ${condition} and not ('${kind}' = any(sla_breaches)) returning *`,
           [now],
         );
-        if (!rows.length) return;
-        const writer = new ChangeWriter(tx, this.db.kind === 'postgres');
         for (const row of rows) {
           await publishConversation(tx, writer, row);
           const id = crypto.randomUUID();
@@ -425,8 +409,6 @@ export class RoutingService implements RoutingHooks {
             { leads: true, agentId: row.assigned_agent_id },
           );
         }
-        await writer.flush();
-        changes = writer.written;
       });
       this.options.publish(changes);
     }

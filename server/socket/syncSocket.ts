@@ -96,43 +96,52 @@ export function attachSyncSocket(deps: SyncSocketDeps): { push(changes: PendingC
       return true;
     };
 
-    socket.on('ops', (batch: unknown, ack: unknown) => {
+    /** Events without an acknowledgement are ignored; a session that expired is ended first. */
+    const withAck = (handle: (payload: unknown, reply: Ack) => void) => (payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const reply = ack as Ack;
-      if (expired(reply)) return;
-      const parsed = OpBatchSchema.safeParse(batch);
-      if (!parsed.success) {
-        reply(socketError('invalid_batch', 'Send ops as an array of 1 to 500 ops, with an acknowledgement callback.'));
-        return;
-      }
-      processOps(deps.db, viewer, clientId, parsed.data, deps.onCommitted, () => new Date(deps.now()))
-        .then((results) => reply(results))
-        .catch((err: Error & { partialResults?: OpResult[] }) => {
-          // Infrastructure error: answer what was processed; the client keeps the rest pending.
-          deps.log.error({ err, clientId }, 'ops batch stopped by an infrastructure error');
-          reply(err.partialResults ?? []);
-        });
-    });
+      if (!expired(reply)) handle(payload, reply);
+    };
 
-    socket.on('pull', (request: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      const reply = ack as Ack;
-      if (expired(reply)) return;
-      const parsed = PullRequestSchema.safeParse(request);
-      if (!parsed.success) {
-        reply(socketError('invalid_pull', 'Send { cursor: number ≥ 0, limit?: 1–5000 }.'));
-        return;
-      }
-      pullChanges(deps.db, viewer, parsed.data.cursor, parsed.data.limit)
-        .then((answer) => {
-          if ('changes' in answer && !answer.more) socket.data.lastSent = answer.cursor;
-          reply(answer);
-        })
-        .catch((err: unknown) => {
-          deps.log.error({ err }, 'pull failed');
-          reply(socketError('unavailable', 'The server could not read changes; retry shortly.'));
-        });
-    });
+    socket.on(
+      'ops',
+      withAck((batch, reply) => {
+        const parsed = OpBatchSchema.safeParse(batch);
+        if (!parsed.success) {
+          reply(
+            socketError('invalid_batch', 'Send ops as an array of 1 to 500 ops, with an acknowledgement callback.'),
+          );
+          return;
+        }
+        processOps(deps.db, viewer, clientId, parsed.data, deps.onCommitted, () => new Date(deps.now()))
+          .then((results) => reply(results))
+          .catch((err: Error & { partialResults?: OpResult[] }) => {
+            // Infrastructure error: answer what was processed; the client keeps the rest pending.
+            deps.log.error({ err, clientId }, 'ops batch stopped by an infrastructure error');
+            reply(err.partialResults ?? []);
+          });
+      }),
+    );
+
+    socket.on(
+      'pull',
+      withAck((request, reply) => {
+        const parsed = PullRequestSchema.safeParse(request);
+        if (!parsed.success) {
+          reply(socketError('invalid_pull', 'Send { cursor: number ≥ 0, limit?: 1–5000 }.'));
+          return;
+        }
+        pullChanges(deps.db, viewer, parsed.data.cursor, parsed.data.limit)
+          .then((answer) => {
+            if ('changes' in answer && !answer.more) socket.data.lastSent = answer.cursor;
+            reply(answer);
+          })
+          .catch((err: unknown) => {
+            deps.log.error({ err }, 'pull failed');
+            reply(socketError('unavailable', 'The server could not read changes; retry shortly.'));
+          });
+      }),
+    );
 
     socket.on('disconnect', () => deps.onDisconnect(viewer));
   });

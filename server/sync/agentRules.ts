@@ -1,5 +1,5 @@
 import { agentData, offerData, type AgentRow, type ConversationRow, type OfferRow } from '../store/rows';
-import { loadConversation, publishConversation, publishWorkingSet } from '../store/publish';
+import { loadConversation, publishConversation } from '../store/publish';
 import { applied, reject, type OpRule } from './opContext';
 
 export const presenceRule: OpRule<'presence.set'> = async (op, ctx) => {
@@ -86,5 +86,3 @@ export const declineRule: OpRule<'offer.decline'> = async (op, ctx) => {
   });
   return applied;
 };
-
-export { publishWorkingSet };

@@ -73,13 +73,19 @@ export class ChangeWriter {
   }
 }
 
-/** A transaction with a change writer, flushed just before commit. */
-export async function withChanges<T>(db: Db, fn: (tx: Queryable, changes: ChangeWriter) => Promise<T>): Promise<T> {
+/**
+ * A transaction with a change writer, flushed just before commit. Returns what `fn` returned and
+ * the changes written, to push once the commit is done.
+ */
+export async function withChanges<T>(
+  db: Db,
+  fn: (tx: Queryable, changes: ChangeWriter) => Promise<T>,
+): Promise<{ value: T; changes: PendingChange[] }> {
   return db.transaction(async (tx) => {
-    const changes = new ChangeWriter(tx, db.kind === 'postgres');
-    const result = await fn(tx, changes);
-    await changes.flush();
-    return result;
+    const writer = new ChangeWriter(tx, db.kind === 'postgres');
+    const value = await fn(tx, writer);
+    await writer.flush();
+    return { value, changes: writer.written };
   });
 }
 
