@@ -629,8 +629,9 @@ describe('fuzzing the sync socket and ingestion (PGlite)', () => {
       subject: text(1000),
       speaker: fc.constantFrom('customer', 'agent', 'system'),
       occurredAt: isoTimestamp,
+      // Keys named __proto__ or constructor are refused (400) by fastify's prototype-poisoning guard.
       meta: fc.dictionary(
-        text(20),
+        text(20).filter((key) => key !== '__proto__' && key !== 'constructor'),
         fc.oneof(text(40), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)),
         { maxKeys: 5 },
       ),
@@ -710,6 +711,18 @@ describe('fuzzing the sync socket and ingestion (PGlite)', () => {
       await healthy();
     },
   );
+
+  it('a body with a __proto__ key is refused with 400 and a reason, and nothing is stored', async () => {
+    const before = await f.t.db.query<{ n: number }>('select count(*)::int as n from messages');
+    const answer = await post(
+      '{"provider":"x","providerMessageId":"proto-1","channel":"x_dm","threadKey":"t","author":{"kind":"x_handle","value":"@p"},"text":"hi","occurredAt":"2026-01-01T00:00:00Z","meta":{"__proto__":null}}',
+      'application/json',
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: { code: 'invalid_body' } });
+    const after = await f.t.db.query<{ n: number }>('select count(*)::int as n from messages');
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  });
 
   it('every valid interaction is accepted (200), duplicates included', { timeout: 90_000 }, async () => {
     await fc.assert(
