@@ -154,6 +154,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
     stickyWindowMs: config.SWITCHBOARD_STICKY_WINDOW_HOURS * 3600_000,
     stickyWaitMs: config.SWITCHBOARD_STICKY_WAIT_SECONDS * 1000,
     rules: () => rules,
+    claim: (tx, item) => routing.claimOnIngest(tx, item),
   };
 
   const socket = attachSyncSocket({

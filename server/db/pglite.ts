@@ -1,24 +1,49 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { INT8_OID, parseInt8, type Db, type Queryable } from './db';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import pg from 'pg';
+import type { Db } from './db';
+import { pgTypes, wrapPg } from './pgDriver';
 
-/** PGlite in-process; `dataDir` on disk, or in memory when omitted (tests). */
+/**
+ * PGlite in-process; `dataDir` on disk, or in memory when omitted (tests). It has one connection,
+ * so statements and transactions take turns through one queue: a statement outside a transaction
+ * never lands inside another caller's open transaction.
+ */
 export async function openPglite(dataDir?: string): Promise<Db> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir, { parsers: { [INT8_OID]: parseInt8 } });
-  const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
-    query: async <T>(sql: string, params: readonly unknown[] = []) => {
-      const result = await q.query<T>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-    },
-  });
+  const lite = await PGlite.create(dataDir);
+  const client = new pg.Client({ ...createPgConfig(lite), types: pgTypes });
+  await client.connect();
+  const q = wrapPg(client);
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = turn.then(fn, fn);
+    turn = run.catch(() => undefined);
+    return run;
+  };
   return {
     kind: 'pglite',
-    ...wrap(pg),
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
-    exec: async (sql) => {
-      await pg.exec(sql);
+    query: (sql, params) => exclusive(() => q.query(sql, params)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        await client.query('begin');
+        try {
+          const result = await fn(q);
+          await client.query('commit');
+          return result;
+        } catch (err) {
+          await client.query('rollback').catch(() => {});
+          throw err;
+        }
+      }),
+    exec: (sql) =>
+      exclusive(async () => {
+        await client.query(sql);
+      }),
+    close: async () => {
+      await client.end().catch(() => {});
+      await lite.close();
     },
-    close: () => pg.close(),
   };
 }

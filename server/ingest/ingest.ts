@@ -5,8 +5,19 @@ import { detectLanguage } from '../enrich/language';
 import { matchesTokens, tokenize, type ListeningQuery } from '../enrich/listeningQuery';
 import { extractContactMentions, normaliseHandle } from '../enrich/mentions';
 import { scoreSentiment } from '../enrich/sentiment';
-import { conversationAudience, publishConversation, publishCustomer, publishMessage } from '../store/publish';
-import type { ConversationRow, IdentityRow, MessageRow } from '../store/rows';
+import type { QueuedItem } from '../routing/queue';
+import { conversationAudience, publishCustomer, publishMessage, publishWorkingSet } from '../store/publish';
+import {
+  conversationData,
+  customerData,
+  identityData,
+  type AgentRow,
+  type ConversationRow,
+  type CustomerRow,
+  type IdentityRow,
+  type MessageRow,
+} from '../store/rows';
+import type { Audience } from '../sync/audience';
 import { withChanges, type ChangeWriter, type PendingChange } from '../sync/changeLog';
 import { baseSkills, priorityOf } from './priority';
 
@@ -29,6 +40,19 @@ export interface IngestConfig {
   /** How long a conversation waits for the customer's last agent before any agent may take it. */
   stickyWaitMs: number;
   rules: () => readonly ListeningRule[];
+  /** Routing at ingestion (RoutingService.claimOnIngest); without it every conversation is queued. */
+  claim?: (tx: Queryable, item: QueuedItem) => Promise<IngestClaim | null>;
+}
+
+/** An agent who takes a conversation in the transaction that creates or reopens it. */
+export interface IngestClaim {
+  agent: AgentRow;
+  audience: Audience;
+  status: 'assigned' | 'offered';
+  /** Writes what the assignment needs besides the conversation row (a call's offer). */
+  persist(tx: Queryable, changes: ChangeWriter, row: ConversationRow): Promise<void>;
+  /** The transaction failed: gives the agent's capacity back to the router. */
+  undo(): void;
 }
 
 export type IngestOutcome =
@@ -37,7 +61,7 @@ export type IngestOutcome =
       status: 'accepted';
       conversationId: string | null;
       messageId: string | null;
-      /** The conversation needs routing (new, or reopened). */
+      /** The conversation still needs routing (new or reopened, and nobody took it at once). */
       route: boolean;
       conversation: ConversationRow | null;
       changes: PendingChange[];
@@ -62,134 +86,176 @@ export async function ingestInteraction(
   now = new Date(),
 ): Promise<IngestOutcome> {
   // Two deliveries racing on PostgreSQL (a provider's redelivery, or two messages of a new customer
-  // or thread): the loser's insert hits a unique key. Its retry then finds the winner's rows.
+  // or thread): the loser's insert hits a unique key. Its retry then finds the winner's rows. A
+  // deadlock with an op on the same agent or conversation is retried the same way.
   for (let attempt = 1; ; attempt++) {
     try {
       return await ingestOnce(db, interaction, config, now);
     } catch (err) {
-      if ((err as { code?: string }).code !== '23505' || attempt >= 3) throw err;
+      if (!RETRIED_CODES.has((err as { code?: string }).code ?? '') || attempt >= 3) throw err;
     }
   }
 }
+
+/** unique_violation, deadlock_detected. */
+const RETRIED_CODES = new Set(['23505', '40P01']);
 
 type Accepted = Extract<IngestOutcome, { status: 'accepted' }>;
 
 async function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig, now: Date): Promise<IngestOutcome> {
-  const { value, changes } = await withChanges(
-    db,
-    async (tx, changes): Promise<Omit<Accepted, 'changes'> | Exclude<IngestOutcome, Accepted>> => {
-      const { rows: existing } = await tx.query<{ id: string; conversation_id: string }>(
-        'select id, conversation_id from messages where provider = $1 and provider_message_id = $2',
-        [interaction.provider, interaction.providerMessageId],
-      );
-      if (existing[0])
-        return { status: 'duplicate', conversationId: existing[0].conversation_id, messageId: existing[0].id };
+  // Set once an agent takes the conversation; its in-memory reservation is undone if we roll back.
+  let claim: IngestClaim | null = null;
+  try {
+    const { value, changes } = await withChanges(
+      db,
+      async (tx, changes): Promise<Omit<Accepted, 'changes'> | Exclude<IngestOutcome, Accepted>> => {
+        const { rows: existing } = await tx.query<{ id: string; conversation_id: string }>(
+          'select id, conversation_id from messages where provider = $1 and provider_message_id = $2',
+          [interaction.provider, interaction.providerMessageId],
+        );
+        if (existing[0])
+          return { status: 'duplicate', conversationId: existing[0].conversation_id, messageId: existing[0].id };
 
-      const sentiment = scoreSentiment(interaction.text);
-      const languageText = `${interaction.subject ?? ''} ${interaction.text}`;
-      const detected = detectLanguage(languageText);
-      // A language skill sends work to a smaller pool: only trust detection on enough letters.
-      const language =
-        languageText.replace(/[^\p{L}]/gu, '').length >= MIN_LETTERS_FOR_LANGUAGE_SKILL ? detected : 'und';
-      const tokens = tokenize(`${interaction.subject ?? ''} ${interaction.text}`);
-      const matched = isPublicChannel(interaction.channel)
-        ? config.rules().filter((r) => matchesTokens(r.query, tokens))
-        : [];
-      const alerts = matched
-        .filter((r) => r.alert)
-        .map((r) => `Listening rule "${r.name}" matched a public post by ${interaction.author.value}`);
+        const sentiment = scoreSentiment(interaction.text);
+        const languageText = `${interaction.subject ?? ''} ${interaction.text}`;
+        const detected = detectLanguage(languageText);
+        // A language skill sends work to a smaller pool: only trust detection on enough letters.
+        const language =
+          languageText.replace(/[^\p{L}]/gu, '').length >= MIN_LETTERS_FOR_LANGUAGE_SKILL ? detected : 'und';
+        const tokens = tokenize(`${interaction.subject ?? ''} ${interaction.text}`);
+        const matched = isPublicChannel(interaction.channel)
+          ? config.rules().filter((r) => matchesTokens(r.query, tokens))
+          : [];
+        const alerts = matched
+          .filter((r) => r.alert)
+          .map((r) => `Listening rule "${r.name}" matched a public post by ${interaction.author.value}`);
 
-      const identity = await upsertIdentity(tx, interaction);
-      const followers = interaction.author.followers ?? identity.followers ?? 0;
+        const author = await upsertIdentity(tx, interaction);
+        const { identity } = author;
+        const followers = interaction.author.followers ?? identity.followers ?? 0;
 
-      // A public post that only trips an alert rule (no rule asks for a conversation) is not routed.
-      const alertOnly = matched.length > 0 && matched.every((r) => !r.createConversation);
-      if (alertOnly) {
-        for (const text of alerts) await recordAlert(tx, changes, text, null, matched[0]?.id ?? null, now);
+        // A public post that only trips an alert rule (no rule asks for a conversation) is not routed.
+        const alertOnly = matched.length > 0 && matched.every((r) => !r.createConversation);
+        if (alertOnly) {
+          for (const text of alerts) await recordAlert(tx, changes, text, null, matched[0]?.id ?? null, now);
+          return {
+            status: 'accepted',
+            conversationId: null,
+            messageId: null,
+            route: false,
+            conversation: null,
+            alerts,
+          };
+        }
+
+        const sla = await slaFor(tx, interaction.channel);
+        const opened = await findOrOpenConversation(tx, interaction, author, {
+          now,
+          sla,
+          config,
+          sentiment: sentiment.score,
+          language,
+          followers,
+          skills: [...new Set([...baseSkills(interaction.channel, language), ...matched.flatMap((r) => r.skills)])],
+          ruleBoost: matched.reduce((n, r) => n + r.priorityBoost, 0),
+        });
+        const { conversation, created, reopened } = opened;
+        claim = opened.claim;
+
+        const { rows: messages } = await tx.query<MessageRow>(
+          `insert into messages (id, conversation_id, direction, visibility, author_identity_id, speaker, body, provider, provider_message_id, sentiment, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
+          [
+            crypto.randomUUID(),
+            conversation.id,
+            interaction.kind === 'transcript' ? 'transcript' : 'inbound',
+            isPublicChannel(interaction.channel) ? 'public' : 'private',
+            identity.id,
+            interaction.speaker ?? null,
+            interaction.text,
+            interaction.provider,
+            interaction.providerMessageId,
+            sentiment.score,
+            new Date(interaction.occurredAt),
+          ],
+        );
+        const message = messages[0]!;
+
+        const suggested = await suggestLinks(tx, identity, interaction, message.id);
+        // A customer first seen just now, with no suggestion: everything about them is in hand.
+        const known = author.newCustomer && suggested === 0 ? author.newCustomer : null;
+        const audience = claim ? claim.audience : await conversationAudience(tx, conversation);
+        changes.append('conversation', conversation.id, conversationData(conversation), audience);
+        if (claim) await claim.persist(tx, changes, conversation);
+        if (known && created) {
+          // New customer, new conversation: the message and the customer are its whole working set.
+          publishMessage(changes, message, audience);
+          changes.append('customer', known.id, customerData(known), audience);
+          changes.append('identity', identity.id, identityData(identity), audience);
+        } else if (claim) {
+          // The agent who took it needs the earlier messages and the customer's journey too.
+          await publishWorkingSet(tx, changes, conversation, audience);
+        } else {
+          if (created || reopened) await publishCustomer(tx, changes, identity.customer_id, audience);
+          publishMessage(changes, message, audience);
+        }
+        for (const text of alerts) await recordAlert(tx, changes, text, conversation.id, matched[0]?.id ?? null, now);
+
         return {
           status: 'accepted',
-          conversationId: null,
-          messageId: null,
-          route: false,
-          conversation: null,
+          conversationId: conversation.id,
+          messageId: message.id,
+          route: (created || reopened) && !claim && conversation.status !== 'assigned',
+          conversation,
           alerts,
         };
-      }
-
-      const sla = await slaFor(tx, interaction.channel);
-      const { conversation, created, reopened } = await findOrOpenConversation(tx, interaction, identity.customer_id, {
-        now,
-        sla,
-        config,
-        sentiment: sentiment.score,
-        language,
-        followers,
-        skills: [...new Set([...baseSkills(interaction.channel, language), ...matched.flatMap((r) => r.skills)])],
-        ruleBoost: matched.reduce((n, r) => n + r.priorityBoost, 0),
-      });
-
-      const { rows: messages } = await tx.query<MessageRow>(
-        `insert into messages (id, conversation_id, direction, visibility, author_identity_id, speaker, body, provider, provider_message_id, sentiment, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
-        [
-          crypto.randomUUID(),
-          conversation.id,
-          interaction.kind === 'transcript' ? 'transcript' : 'inbound',
-          isPublicChannel(interaction.channel) ? 'public' : 'private',
-          identity.id,
-          interaction.speaker ?? null,
-          interaction.text,
-          interaction.provider,
-          interaction.providerMessageId,
-          sentiment.score,
-          new Date(interaction.occurredAt),
-        ],
-      );
-      const message = messages[0]!;
-
-      await suggestLinks(tx, identity, interaction, message.id);
-      const audience = await conversationAudience(tx, conversation);
-      if (created || reopened) await publishCustomer(tx, changes, identity.customer_id, audience);
-      await publishConversation(tx, changes, conversation);
-      publishMessage(changes, message, audience);
-      for (const text of alerts) await recordAlert(tx, changes, text, conversation.id, matched[0]?.id ?? null, now);
-
-      return {
-        status: 'accepted',
-        conversationId: conversation.id,
-        messageId: message.id,
-        route: (created || reopened) && conversation.status !== 'assigned',
-        conversation,
-        alerts,
-      };
-    },
-  );
-  return value.status === 'duplicate' ? value : { ...value, changes };
+      },
+    );
+    return value.status === 'duplicate' ? value : { ...value, changes };
+  } catch (err) {
+    (claim as IngestClaim | null)?.undo();
+    throw err;
+  }
 }
 
-async function upsertIdentity(tx: Queryable, interaction: Interaction): Promise<IdentityRow> {
+interface Author {
+  identity: IdentityRow;
+  /** The customer's last agent and when, for sticky routing. */
+  lastAgentId: string | null;
+  lastAgentAt: Date | null;
+  /** Set when this interaction created the customer. */
+  newCustomer: CustomerRow | null;
+}
+
+async function upsertIdentity(tx: Queryable, interaction: Interaction): Promise<Author> {
   const kind = interaction.author.kind;
   const value = normaliseHandle(kind, interaction.author.value);
   const display = interaction.author.displayName ?? interaction.author.value;
-  const { rows } = await tx.query<IdentityRow>('select * from identities where kind = $1 and value = $2 for update', [
-    kind,
-    value,
-  ]);
-  if (rows[0]) {
+  const { rows } = await tx.query<IdentityRow & { last_agent_id: string | null; last_agent_at: Date | null }>(
+    `select i.*, c.last_agent_id, c.last_agent_at from identities i join customers c on c.id = i.customer_id
+     where i.kind = $1 and i.value = $2 for update of i`,
+    [kind, value],
+  );
+  const found = rows[0];
+  if (found) {
+    const { last_agent_id, last_agent_at, ...identity } = found;
     if (interaction.author.followers !== undefined) {
-      await tx.query('update identities set followers = $2 where id = $1', [rows[0].id, interaction.author.followers]);
-      rows[0].followers = interaction.author.followers;
+      await tx.query('update identities set followers = $2 where id = $1', [identity.id, interaction.author.followers]);
+      identity.followers = interaction.author.followers;
     }
-    return rows[0];
+    return { identity, lastAgentId: last_agent_id, lastAgentAt: last_agent_at, newCustomer: null };
   }
-  const customerId = crypto.randomUUID();
-  await tx.query('insert into customers (id, display_name) values ($1, $2)', [customerId, display]);
+  const { rows: customers } = await tx.query<CustomerRow>(
+    'insert into customers (id, display_name) values ($1, $2) returning *',
+    [crypto.randomUUID(), display],
+  );
+  const customer = customers[0]!;
   const { rows: created } = await tx.query<IdentityRow>(
     `insert into identities (id, customer_id, kind, value, display_name, followers, evidence)
      values ($1, $2, $3, $4, $5, $6, $7) returning *`,
     [
       crypto.randomUUID(),
-      customerId,
+      customer.id,
       kind,
       value,
       display,
@@ -197,7 +263,7 @@ async function upsertIdentity(tx: Queryable, interaction: Interaction): Promise<
       JSON.stringify([{ type: 'first_contact', provider: interaction.provider }]),
     ],
   );
-  return created[0]!;
+  return { identity: created[0]!, lastAgentId: null, lastAgentAt: null, newCustomer: customer };
 }
 
 async function slaFor(tx: Queryable, channel: string): Promise<Sla> {
@@ -219,12 +285,19 @@ interface OpenParams {
   ruleBoost: number;
 }
 
+interface Opened {
+  conversation: ConversationRow;
+  created: boolean;
+  reopened: boolean;
+  claim: IngestClaim | null;
+}
+
 async function findOrOpenConversation(
   tx: Queryable,
   interaction: Interaction,
-  customerId: string,
+  author: Author,
   p: OpenParams,
-): Promise<{ conversation: ConversationRow; created: boolean; reopened: boolean }> {
+): Promise<Opened> {
   const at = new Date(interaction.occurredAt);
   const due = (seconds: number) => new Date(Math.max(at.getTime(), p.now.getTime() - 86_400_000) + seconds * 1000);
   const priority = priorityOf({
@@ -246,36 +319,54 @@ async function findOrOpenConversation(
        where id = $1 returning *`,
       [current.id, due(p.sla.next_response_seconds), p.sentiment, priority],
     );
-    return { conversation: updated[0]!, created: false, reopened: false };
+    return { conversation: updated[0]!, created: false, reopened: false, claim: null };
   }
 
-  const sticky = await stickyAgent(tx, customerId, p);
+  const sticky = stickyAgent(author, p);
+  const id = current?.id ?? crypto.randomUUID();
+  const firstResponseDue = due(p.sla.first_response_seconds);
+  // Routed before the row is written, so it is written once, already with its agent.
+  const claim =
+    (await p.config.claim?.(tx, {
+      conversationId: id,
+      channel: interaction.channel,
+      requiredSkills: current?.skills ?? p.skills,
+      priority,
+      slaDueAt: firstResponseDue.getTime(),
+      enqueuedAt: p.now.getTime(),
+      ...(sticky ? { stickyAgentId: sticky.agentId, stickyUntil: sticky.until.getTime() } : {}),
+    })) ?? null;
+  const assignee = claim?.agent.id ?? null;
+  // A conversation someone took no longer waits for its sticky agent.
+  const stickyUntil = claim ? null : (sticky?.until ?? null);
   if (current) {
     const { rows: reopened } = await tx.query<ConversationRow>(
-      `update conversations set status = 'reopened', assigned_agent_id = null, resolved_at = null, queued_at = $2,
+      `update conversations set status = $9, assigned_agent_id = $10, resolved_at = null, queued_at = $2,
          first_response_due = $3, first_response_at = null, next_response_due = null, resolution_due = $4,
          sticky_agent_id = $5, sticky_until = $6, priority = $7, sentiment = $8, version = version + 1, updated_at = now()
        where id = $1 returning *`,
       [
         current.id,
         p.now,
-        due(p.sla.first_response_seconds),
+        firstResponseDue,
         due(p.sla.resolution_seconds),
         sticky?.agentId ?? null,
-        sticky?.until ?? null,
+        stickyUntil,
         priority,
         p.sentiment,
+        claim?.status ?? 'reopened',
+        assignee,
       ],
     );
-    return { conversation: reopened[0]!, created: false, reopened: true };
+    return { conversation: reopened[0]!, created: false, reopened: true, claim };
   }
   const { rows: created } = await tx.query<ConversationRow>(
     `insert into conversations (id, customer_id, channel, thread_key, subject, status, skills, priority, sentiment, reach, language,
-       sticky_agent_id, sticky_until, first_response_due, resolution_due, queued_at, created_at)
-     values ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning *`,
+       sticky_agent_id, sticky_until, first_response_due, resolution_due, queued_at, created_at, assigned_agent_id)
+     values ($1, $2, $3, $4, $5, $17, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $18) returning *`,
     [
-      crypto.randomUUID(),
-      customerId,
+      id,
+      author.identity.customer_id,
       interaction.channel,
       interaction.threadKey,
       interaction.subject ?? null,
@@ -285,42 +376,36 @@ async function findOrOpenConversation(
       p.followers,
       p.language,
       sticky?.agentId ?? null,
-      sticky?.until ?? null,
-      due(p.sla.first_response_seconds),
+      stickyUntil,
+      firstResponseDue,
       due(p.sla.resolution_seconds),
       p.now,
       at,
+      claim?.status ?? 'queued',
+      assignee,
     ],
   );
-  return { conversation: created[0]!, created: true, reopened: false };
+  return { conversation: created[0]!, created: true, reopened: false, claim };
 }
 
 /** The customer's last agent, if they spoke within the sticky window: prefer them, for a bounded wait. */
-async function stickyAgent(
-  tx: Queryable,
-  customerId: string,
-  p: OpenParams,
-): Promise<{ agentId: string; until: Date } | null> {
-  const { rows } = await tx.query<{ last_agent_id: string | null; last_agent_at: Date | null }>(
-    'select last_agent_id, last_agent_at from customers where id = $1',
-    [customerId],
-  );
-  const row = rows[0];
-  if (!row?.last_agent_id || !row.last_agent_at) return null;
-  if (p.now.getTime() - row.last_agent_at.getTime() > p.config.stickyWindowMs) return null;
-  return { agentId: row.last_agent_id, until: new Date(p.now.getTime() + p.config.stickyWaitMs) };
+function stickyAgent(author: Author, p: OpenParams): { agentId: string; until: Date } | null {
+  if (!author.lastAgentId || !author.lastAgentAt) return null;
+  if (p.now.getTime() - author.lastAgentAt.getTime() > p.config.stickyWindowMs) return null;
+  return { agentId: author.lastAgentId, until: new Date(p.now.getTime() + p.config.stickyWaitMs) };
 }
 
 /**
  * Suggests, never merges: an email or phone mentioned in the message that belongs to another
  * customer, or another customer with the same name, becomes a suggestion with its evidence.
+ * Returns how many suggestions were made or extended.
  */
 async function suggestLinks(
   tx: Queryable,
   identity: IdentityRow,
   interaction: Interaction,
   messageId: string,
-): Promise<void> {
+): Promise<number> {
   const mentions = extractContactMentions(interaction.text);
   const candidates: { customerId: string; evidence: Record<string, unknown> }[] = [];
   for (const [kind, values] of [
@@ -354,6 +439,7 @@ async function suggestLinks(
       [crypto.randomUUID(), identity.customer_id, c.customerId, JSON.stringify([c.evidence])],
     );
   }
+  return candidates.length;
 }
 
 async function recordAlert(

@@ -40,6 +40,73 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     expect(await assignee(spanish.body.conversationId as string)).toBe('spanish');
   });
 
+  it(
+    'an agent free when a message arrives gets it in the ingestion transaction, with its working set; other teams’ leads never see it',
+    { timeout: 30_000 },
+    async () => {
+      t = await startTestServer(kind);
+      await t.addAgent({ id: 'ann', skills: { social: 3 }, team: 't1' });
+      await t.addAgent({ id: 'leo', role: 'lead', team: 't2' });
+      const ann = await available('ann');
+      const leo = await t.connect('leo');
+      const { body } = await t.ingest({ channel: 'x_dm', text: 'my bag never arrived' });
+      const id = body.conversationId as string;
+      // Written already assigned (no queued state in between), in the ingestion's own transaction.
+      expect(await t.conversation(id)).toMatchObject({
+        status: 'assigned',
+        assigned_agent_id: 'ann',
+        sticky_until: null,
+      });
+      const annSees = await ann.pullAll();
+      expect(annSees.find((c) => c.id === id)?.data).toMatchObject({ status: 'assigned', assignedAgentId: 'ann' });
+      expect(annSees.some((c) => c.id === body.messageId)).toBe(true);
+      expect(annSees.some((c) => c.entity === 'customer')).toBe(true);
+      expect(annSees.some((c) => c.entity === 'identity')).toBe(true);
+      expect((await leo.pullAll()).some((c) => c.id === id)).toBe(false);
+      expect(t.server.routing.router.getAgent('ann')?.load.social).toBe(1);
+    },
+  );
+
+  it(
+    'a conversation nobody can take is queued for every lead, then removed from other teams’ leads once an agent takes it',
+    { timeout: 30_000 },
+    async () => {
+      t = await startTestServer(kind);
+      await t.addAgent({ id: 'ann', skills: { social: 3 }, team: 't1' });
+      await t.addAgent({ id: 'leo', role: 'lead', team: 't2' });
+      const leo = await t.connect('leo');
+      const { body } = await t.ingest({ channel: 'x_dm', text: 'my bag never arrived' });
+      const id = body.conversationId as string;
+      expect(await status(id)).toBe('queued');
+      await available('ann');
+      expect(await assignee(id)).toBe('ann');
+      const states = (await leo.pullAll()).filter((c) => c.id === id).map((c) => c.data);
+      expect(states[0]).toMatchObject({ status: 'queued', assignedAgentId: null });
+      expect(states.at(-1)).toBeNull();
+    },
+  );
+
+  it(
+    'an ingestion that fails after an agent was chosen gives their capacity back and stores nothing',
+    { timeout: 30_000 },
+    async () => {
+      t = await startTestServer(kind);
+      await t.addAgent({ id: 'ann', skills: { social: 3 }, capacity: { social: 1, chat: 0, email: 0, voice: 0 } });
+      await available('ann');
+      // The message insert, which comes after the agent is chosen, fails once.
+      await t.db.exec(`create function fail_once() returns trigger language plpgsql as $$
+        begin if new.body = 'explode' then raise exception 'injected failure'; end if; return new; end $$;
+        create trigger fail_once before insert on messages for each row execute function fail_once();`);
+      const failed = await t.ingest({ channel: 'x_dm', text: 'explode' });
+      expect(failed.status).toBe(500);
+      expect((await t.db.query('select id from conversations')).rows).toHaveLength(0);
+      expect(t.server.routing.router.getAgent('ann')?.load.social).toBe(0);
+      // Her one unit of capacity is free for the next conversation.
+      const { body } = await t.ingest({ channel: 'x_dm', text: 'my bag never arrived' });
+      expect(await assignee(body.conversationId as string)).toBe('ann');
+    },
+  );
+
   it('never exceeds blended capacity across channels, and a call blocks other work', { timeout: 30_000 }, async () => {
     t = await startTestServer(kind);
     await t.addAgent({

@@ -2,7 +2,9 @@ import { channelClass, type Channel, type ChannelClass, type Presence } from '..
 import type { Db, Queryable } from '../db/db';
 import { loadConversation, publishConversation, publishWorkingSet } from '../store/publish';
 import { agentData, offerData, type AgentRow, type ConversationRow, type OfferRow } from '../store/rows';
-import { withChanges, type PendingChange } from '../sync/changeLog';
+import type { IngestClaim } from '../ingest/ingest';
+import type { Audience } from '../sync/audience';
+import { withChanges, type ChangeWriter, type PendingChange } from '../sync/changeLog';
 import type { RoutingHooks } from '../sync/opContext';
 import { canTake, Router, type AgentState, type AssignDecision, type QueuedItem, type RoutingDecision } from './router';
 
@@ -39,9 +41,10 @@ export function queuedItemOf(row: ConversationRow): QueuedItem {
 
 /**
  * Binds the pure Router to the database: every decision is persisted in a transaction that
- * re-checks the agent's presence and capacity and the conversation's status under row locks, so
- * a conversation is never assigned twice and capacity is never exceeded (I8), whatever the
- * in-memory state believes. All routing work runs one step at a time.
+ * re-checks the agent's presence and capacity and the conversation's status, so a conversation is
+ * never assigned twice (I8) and an agent the database knows as away, offline or full gets nothing,
+ * whatever the in-memory state believes. Routing steps run one at a time; new conversations are
+ * routed inside their own ingestion transaction (claimOnIngest).
  */
 export class RoutingService implements RoutingHooks {
   readonly router = new Router();
@@ -201,15 +204,18 @@ export class RoutingService implements RoutingHooks {
     await this.serial(async () => {
       const now = this.now();
       await this.applyAll(this.router.setPresence(agentId, 'offline', now));
-      // Keep assigned work for the grace period; pending offers go to someone else at once.
-      await this.db.query(
-        `update conversations set disconnect_requeue_at = $2 where assigned_agent_id = $1 and status in ('assigned', 'wrap_up')`,
-        [agentId, new Date(now + this.options.disconnectGraceMs)],
-      );
-      const { rows } = await this.db.query<OfferRow>(
-        "select * from offers where agent_id = $1 and status = 'pending'",
-        [agentId],
-      );
+      // Keep assigned work for the grace period; pending offers go to someone else at once. The
+      // agent's row lock waits for a claim at ingestion still in flight for them, so its
+      // conversation (or offer) is seen here once committed.
+      const rows = await this.db.transaction(async (tx) => {
+        await tx.query('select id from agents where id = $1 for update', [agentId]);
+        await tx.query(
+          `update conversations set disconnect_requeue_at = $2 where assigned_agent_id = $1 and status in ('assigned', 'wrap_up')`,
+          [agentId, new Date(now + this.options.disconnectGraceMs)],
+        );
+        return (await tx.query<OfferRow>("select * from offers where agent_id = $1 and status = 'pending'", [agentId]))
+          .rows;
+      });
       for (const offer of rows) await this.expireOffer(offer, 'withdrawn');
     });
   }
@@ -240,6 +246,69 @@ export class RoutingService implements RoutingHooks {
     return load;
   }
 
+  /**
+   * The agent's row, share-locked, if they may take one more conversation of this class: available
+   * in the database, connected here, with capacity by their persisted load. The shared lock orders
+   * this claim against presence ops and the disconnect step, which update or lock the same row,
+   * while claims for one agent (the longest idle gets several in a row) run side by side on
+   * PostgreSQL: the router reserved capacity for each before any of them got here.
+   */
+  private async lockAvailableAgent(tx: Queryable, agentId: string, cls: ChannelClass): Promise<AgentRow | null> {
+    const { rows: agents } = await tx.query<AgentRow>('select * from agents where id = $1 for share', [agentId]);
+    const agent = agents[0];
+    if (!agent || agent.presence !== 'available' || !this.connected.has(agent.id)) return null;
+    const load = await this.loadOf(tx, agent.id);
+    return canTake(this.agentState(agent, load, agent.presence), cls) ? agent : null;
+  }
+
+  /** Calls are offered and must be accepted; chats, posts and emails are auto-accepted. */
+  private async offerIfVoice(
+    tx: Queryable,
+    writer: ChangeWriter,
+    row: ConversationRow,
+    agentId: string,
+    audience: Audience,
+  ): Promise<void> {
+    if (channelClass(row.channel) !== 'voice') return;
+    const { rows: offers } = await tx.query<OfferRow>(
+      "insert into offers (id, conversation_id, agent_id, status, expires_at) values ($1, $2, $3, 'pending', $4) returning *",
+      [crypto.randomUUID(), row.id, agentId, new Date(this.now() + this.options.offerMs)],
+    );
+    writer.append('offer', offers[0]!.id, offerData(offers[0]!), audience);
+  }
+
+  /**
+   * Routes a conversation inside the transaction that creates or reopens it, so the usual case (a
+   * qualified agent is free) needs no second transaction and no turn behind other routing steps.
+   * The agent is checked under their row lock as `apply` does. When nobody can take it now, the
+   * router is left as it was: the caller routes the committed row with `routeNew`, because a
+   * queued item whose row is not committed yet could be handed out (and dropped) by a routing
+   * step on another connection.
+   */
+  async claimOnIngest(tx: Queryable, item: QueuedItem): Promise<IngestClaim | null> {
+    const now = this.now();
+    let decision = this.router.route(item, now);
+    for (let attempt = 0; decision.kind === 'assign' && attempt < 3; attempt++) {
+      const { agentId, channelClass: cls } = decision;
+      const agent = await this.lockAvailableAgent(tx, agentId, cls);
+      if (agent) {
+        const audience: Audience = { agentId: agent.id, teamId: agent.team_id };
+        return {
+          agent,
+          audience,
+          status: cls === 'voice' ? 'offered' : 'assigned',
+          persist: (tx2, writer, row) => this.offerIfVoice(tx2, writer, row, agent.id, audience),
+          undo: () => this.router.release(agentId, cls, this.now()),
+        };
+      }
+      this.router.release(agentId, cls, now);
+      decision = this.router.requeue(item, now, agentId);
+    }
+    if (decision.kind === 'assign') this.router.release(decision.agentId, decision.channelClass, now);
+    this.router.withdraw(item.conversationId);
+    return null;
+  }
+
   /** Persists one decision; when the database disagrees, the in-memory load is given back. */
   private async apply(decision: AssignDecision, attempt = 0): Promise<void> {
     const now = this.now();
@@ -247,32 +316,19 @@ export class RoutingService implements RoutingHooks {
     let persisted = false;
     try {
       ({ value: persisted, changes } = await withChanges(this.db, async (tx, writer) => {
-        const { rows: agents } = await tx.query<AgentRow>('select * from agents where id = $1 for update', [
-          decision.agentId,
-        ]);
-        const agent = agents[0];
-        if (!agent || agent.presence !== 'available' || !this.connected.has(agent.id)) return false;
-        const load = await this.loadOf(tx, agent.id);
-        if (!canTake(this.agentState(agent, load, agent.presence), decision.channelClass)) return false;
+        const agent = await this.lockAvailableAgent(tx, decision.agentId, decision.channelClass);
+        if (!agent) return false;
         // One conditional update both checks (still queued: first commit wins) and claims.
-        const voice = decision.channelClass === 'voice';
         const { rows: updated } = await tx.query<ConversationRow>(
           `update conversations set status = $2, assigned_agent_id = $3, sticky_until = null, version = version + 1, updated_at = now()
            where id = $1 and status in ('queued', 'reopened') returning *`,
-          [decision.conversationId, voice ? 'offered' : 'assigned', agent.id],
+          [decision.conversationId, decision.channelClass === 'voice' ? 'offered' : 'assigned', agent.id],
         );
         const row = updated[0];
         if (!row) return false;
         const audience = await publishConversation(tx, writer, row, null, true);
         await publishWorkingSet(tx, writer, row, audience);
-        if (voice) {
-          // Calls must be accepted; chats, posts and emails are auto-accepted.
-          const { rows: offers } = await tx.query<OfferRow>(
-            "insert into offers (id, conversation_id, agent_id, status, expires_at) values ($1, $2, $3, 'pending', $4) returning *",
-            [crypto.randomUUID(), row.id, agent.id, new Date(now + this.options.offerMs)],
-          );
-          writer.append('offer', offers[0]!.id, offerData(offers[0]!), audience);
-        }
+        await this.offerIfVoice(tx, writer, row, agent.id, audience);
         return true;
       }));
     } catch (err) {
