@@ -17,6 +17,7 @@ export default defineConfig({
             'server/**/*.test.ts',
             'scripts/**/*.test.ts',
             'tests/unit/**/*.test.ts',
+            'tests/reliability/**/*.test.ts',
           ],
         },
       },
