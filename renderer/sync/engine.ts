@@ -91,7 +91,9 @@ export class SyncEngine {
       this.notify();
     });
     this.socket.on('disconnect', () => this.notify());
-    this.socket.on('changes', (push: unknown) => void this.onPush(push));
+    // A push that cannot be applied now (a pull timed out, the database is closing) is not lost:
+    // the next connect or pull starts from the cursor, which only moves with what was applied.
+    this.socket.on('changes', (push: unknown) => void this.onPush(push).catch(() => this.schedulePull()));
   }
 
   /** Opens (or creates) the client's identity in the database, then connects. */
@@ -223,13 +225,17 @@ export class SyncEngine {
 
   subscribe(listener: (status: SyncStatus) => void): () => void {
     this.listeners.add(listener);
-    void this.status().then(listener);
+    void this.status()
+      .then(listener)
+      .catch(() => undefined);
     return () => this.listeners.delete(listener);
   }
 
   private notify(): void {
     if (this.listeners.size === 0 || this.closed) return;
-    void this.status().then((s) => this.listeners.forEach((l) => l(s)));
+    void this.status()
+      .then((s) => this.listeners.forEach((l) => l(s)))
+      .catch(() => undefined); // the database closed under us (sign-out, restart): nothing to show
   }
 
   /** The host says the network is back or the machine woke: retry now, not after the backoff. */
@@ -343,9 +349,11 @@ export class SyncEngine {
     if (this.sending || this.closed || !this.socket.connected) return;
     this.sending = true;
     const run = () => this.drain();
-    void (this.o.senderLock ? this.o.senderLock(run) : run()).finally(() => {
-      this.sending = false;
-    });
+    void (this.o.senderLock ? this.o.senderLock(run) : run())
+      .catch(() => this.scheduleRetry())
+      .finally(() => {
+        this.sending = false;
+      });
   }
 
   private async drain(): Promise<void> {
@@ -444,7 +452,7 @@ export class SyncEngine {
     if (this.closed || this.pullTimer) return;
     this.pullTimer = setTimeout(() => {
       this.pullTimer = undefined;
-      if (this.socket.connected) void this.step(() => this.pullAll()).catch(() => undefined);
+      if (this.socket.connected) void this.step(() => this.pullAll()).catch(() => this.schedulePull());
     }, 250);
   }
 }

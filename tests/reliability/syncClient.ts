@@ -12,6 +12,7 @@ export class Device {
   engine: SyncEngine | undefined;
   db: SyncDb | undefined;
   socket: Socket | undefined;
+  private signedIn: string | undefined;
 
   constructor(
     readonly agentId: string,
@@ -22,7 +23,8 @@ export class Device {
   /** Opens the engine on this device's data (again, after `kill`). */
   async start(url: string): Promise<SyncEngine> {
     this.db = new SyncDb(`switchboard:test:${this.agentId}`, { indexedDB: this.idb, IDBKeyRange });
-    const token = await this.token();
+    // Signed in once, like the app keeping its token across restarts (sign-in is rate-limited).
+    const token = (this.signedIn ??= await this.token());
     this.engine = await SyncEngine.open({
       ackTimeoutMs: 2000,
       backoffBaseMs: 50,

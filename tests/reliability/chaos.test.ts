@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { chaosLine, runChaos } from './chaos';
+
+/**
+ * A short seeded chaos run, part of `npm test` (`npm run test:chaos` runs the long one). The seed
+ * is printed; SWITCHBOARD_CHAOS_SEED replays a failing run.
+ */
+describe('chaos (short, seeded)', () => {
+  it(
+    'loses nothing, duplicates nothing, keeps order and converges under every fault kind',
+    { timeout: 180_000 },
+    async () => {
+      const seed = Number(process.env.SWITCHBOARD_CHAOS_SEED ?? 20261125);
+      const summary = await runChaos({ seed, clients: 4, opsPerClient: 120, opGapMs: 15, faultsPerSecond: 4 });
+      console.log(chaosLine(summary));
+      expect(summary.divergence).toEqual([]);
+      expect(summary).toMatchObject({
+        lost: 0,
+        duplicated: 0,
+        outOfOrder: 0,
+        cursorRegressions: 0,
+        phantoms: 0,
+        converged: true,
+      });
+      expect(summary.ops).toBe(4 * 120);
+      expect(summary.applied + summary.rejected).toBe(summary.ops);
+      expect(summary.rejected).toBeGreaterThan(0);
+      for (const kind of ['cut', 'delay', 'drop', 'duplicate', 'refuse', 'restart'] as const)
+        expect(summary.faultsByKind[kind], kind).toBeGreaterThan(0);
+    },
+  );
+});
