@@ -1,4 +1,4 @@
-import { chaosLine, runChaos } from '../tests/reliability/chaos';
+import { chaosLine, runChaos } from './chaos';
 
 /**
  * `npm run test:chaos`: the long chaos run of RELIABILITY.md. Knobs: SWITCHBOARD_CHAOS_SEED,
