@@ -11,6 +11,7 @@ import {
   type OpResult,
   type OpType,
 } from '../../shared/protocol';
+import { oneAtATime } from '../../shared/oneAtATime';
 import type { MetaRow, OutboxRow, SyncDb, SyncIssueRow } from './db';
 import { Mirror } from './mirror';
 
@@ -61,7 +62,7 @@ export class SyncEngine {
   private readonly socket: Socket;
   private readonly o: Required<Omit<SyncEngineOptions, 'senderLock' | 'connect' | 'db' | 'agentId'>> &
     Pick<SyncEngineOptions, 'senderLock'>;
-  private steps: Promise<unknown> = Promise.resolve();
+  private readonly step = oneAtATime();
   private sending = false;
   private syncing = false;
   private failures = 0;
@@ -256,19 +257,10 @@ export class SyncEngine {
 
   /** Resolves once every queued inbound step has run (tests). */
   settled(): Promise<void> {
-    return this.steps.then(
-      () => undefined,
-      () => undefined,
-    );
+    return this.step.idle();
   }
 
   // --- Inbound: pushes and pulls, one step at a time ---
-
-  private step<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.steps.then(fn, fn);
-    this.steps = run.catch(() => undefined);
-    return run;
-  }
 
   private async cursor(): Promise<number> {
     return Number((await this.db.meta.get('cursor'))?.value ?? 0);

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
+import { oneAtATime } from '../../shared/oneAtATime';
 import type { Db } from './db';
 import { pgTypes, wrapPg } from './pgDriver';
 
@@ -16,12 +17,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   const client = new pg.Client({ ...createPgConfig(lite), types: pgTypes });
   await client.connect();
   const q = wrapPg(client);
-  let turn: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = turn.then(fn, fn);
-    turn = run.catch(() => undefined);
-    return run;
-  };
+  const exclusive = oneAtATime();
   return {
     kind: 'pglite',
     query: (sql, params) => exclusive(() => q.query(sql, params)),

@@ -88,9 +88,10 @@ export async function ingestInteraction(
   // Two deliveries racing on PostgreSQL (a provider's redelivery, or two messages of a new customer
   // or thread): the loser's insert hits a unique key. Its retry then finds the winner's rows. A
   // deadlock with an op on the same agent or conversation is retried the same way.
+  const enrichment = enrich(interaction, config);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ingestOnce(db, interaction, config, now);
+      return await ingestOnce(db, interaction, config, enrichment, now);
     } catch (err) {
       if (!RETRIED_CODES.has((err as { code?: string }).code ?? '') || attempt >= 3) throw err;
     }
@@ -102,7 +103,40 @@ const RETRIED_CODES = new Set(['23505', '40P01']);
 
 type Accepted = Extract<IngestOutcome, { status: 'accepted' }>;
 
-async function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig, now: Date): Promise<IngestOutcome> {
+interface Enrichment {
+  sentiment: ReturnType<typeof scoreSentiment>;
+  language: string;
+  matched: ListeningRule[];
+  alerts: string[];
+}
+
+/**
+ * Sentiment, language and listening rules: CPU work on the message alone, done once before the
+ * transaction (and its retries), so no connection or PGlite turn waits on it.
+ */
+function enrich(interaction: Interaction, config: IngestConfig): Enrichment {
+  const sentiment = scoreSentiment(interaction.text);
+  const text = `${interaction.subject ?? ''} ${interaction.text}`;
+  const detected = detectLanguage(text);
+  // A language skill sends work to a smaller pool: only trust detection on enough letters.
+  const language = text.replace(/[^\p{L}]/gu, '').length >= MIN_LETTERS_FOR_LANGUAGE_SKILL ? detected : 'und';
+  const tokens = tokenize(text);
+  const matched = isPublicChannel(interaction.channel)
+    ? config.rules().filter((r) => matchesTokens(r.query, tokens))
+    : [];
+  const alerts = matched
+    .filter((r) => r.alert)
+    .map((r) => `Listening rule "${r.name}" matched a public post by ${interaction.author.value}`);
+  return { sentiment, language, matched, alerts };
+}
+
+async function ingestOnce(
+  db: Db,
+  interaction: Interaction,
+  config: IngestConfig,
+  enrichment: Enrichment,
+  now: Date,
+): Promise<IngestOutcome> {
   // Set once an agent takes the conversation; its in-memory reservation is undone if we roll back.
   let claim: IngestClaim | null = null;
   try {
@@ -116,20 +150,7 @@ async function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig
         if (existing[0])
           return { status: 'duplicate', conversationId: existing[0].conversation_id, messageId: existing[0].id };
 
-        const sentiment = scoreSentiment(interaction.text);
-        const languageText = `${interaction.subject ?? ''} ${interaction.text}`;
-        const detected = detectLanguage(languageText);
-        // A language skill sends work to a smaller pool: only trust detection on enough letters.
-        const language =
-          languageText.replace(/[^\p{L}]/gu, '').length >= MIN_LETTERS_FOR_LANGUAGE_SKILL ? detected : 'und';
-        const tokens = tokenize(`${interaction.subject ?? ''} ${interaction.text}`);
-        const matched = isPublicChannel(interaction.channel)
-          ? config.rules().filter((r) => matchesTokens(r.query, tokens))
-          : [];
-        const alerts = matched
-          .filter((r) => r.alert)
-          .map((r) => `Listening rule "${r.name}" matched a public post by ${interaction.author.value}`);
-
+        const { sentiment, language, matched, alerts } = enrichment;
         const author = await upsertIdentity(tx, interaction);
         const { identity } = author;
         const followers = interaction.author.followers ?? identity.followers ?? 0;
@@ -205,7 +226,7 @@ async function ingestOnce(db: Db, interaction: Interaction, config: IngestConfig
           status: 'accepted',
           conversationId: conversation.id,
           messageId: message.id,
-          route: (created || reopened) && !claim && conversation.status !== 'assigned',
+          route: (created || reopened) && !claim,
           conversation,
           alerts,
         };

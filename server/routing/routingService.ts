@@ -1,4 +1,5 @@
 import { channelClass, type Channel, type ChannelClass, type Presence } from '../../shared/domain';
+import { oneAtATime } from '../../shared/oneAtATime';
 import type { Db, Queryable } from '../db/db';
 import { loadConversation, publishConversation, publishWorkingSet } from '../store/publish';
 import { agentData, offerData, type AgentRow, type ConversationRow, type OfferRow } from '../store/rows';
@@ -48,7 +49,7 @@ export function queuedItemOf(row: ConversationRow): QueuedItem {
  */
 export class RoutingService implements RoutingHooks {
   readonly router = new Router();
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly turns = oneAtATime();
   private timer: NodeJS.Timeout | undefined;
   private readonly connected = new Map<string, number>();
   private readonly now: () => number;
@@ -62,17 +63,14 @@ export class RoutingService implements RoutingHooks {
 
   /** Runs routing steps one at a time, in order; a failed step is logged and the next one runs. */
   serial<T>(step: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(step, step);
-    this.chain = run.catch((err: unknown) => this.options.log.error({ err }, 'routing step failed'));
+    const run = this.turns(step);
+    void run.catch((err: unknown) => this.options.log.error({ err }, 'routing step failed'));
     return run;
   }
 
   /** Settles once every routing step queued so far has run (tests, shutdown). */
   idle(): Promise<void> {
-    return this.chain.then(
-      () => undefined,
-      () => undefined,
-    );
+    return this.turns.idle();
   }
 
   async boot(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chaosLine, runChaos } from './chaos';
+import { chaosLine, FAULT_KINDS, runChaos } from './chaos';
 
 /**
  * A short seeded chaos run, part of `npm test` (`npm run test:chaos` runs the long one). The seed
@@ -25,8 +25,7 @@ describe('chaos (short, seeded)', () => {
       expect(summary.ops).toBe(4 * 120);
       expect(summary.applied + summary.rejected).toBe(summary.ops);
       expect(summary.rejected).toBeGreaterThan(0);
-      for (const kind of ['cut', 'delay', 'drop', 'duplicate', 'refuse', 'restart'] as const)
-        expect(summary.faultsByKind[kind], kind).toBeGreaterThan(0);
+      for (const kind of FAULT_KINDS) expect(summary.faultsByKind[kind], kind).toBeGreaterThan(0);
     },
   );
 });

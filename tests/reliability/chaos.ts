@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { io } from 'socket.io-client';
+import { MIRROR_TABLES, type MirrorRow } from '../../renderer/sync/db';
 import { PullResponseSchema, type Change } from '../../shared/protocol';
 import { startTestServer, type TestServer } from '../../server/testing/testServer';
 import { FaultProxy, type Direction, type FaultKind } from './faultProxy';
@@ -50,15 +51,27 @@ interface Planned {
   token?: string;
 }
 
-type Fault = { kind: FaultKind | 'restart'; lengthMs: number; direction: Direction };
+export const FAULT_KINDS = ['cut', 'delay', 'drop', 'duplicate', 'refuse', 'restart'] as const;
 
-const FAULT_KINDS = ['cut', 'delay', 'drop', 'duplicate', 'refuse', 'restart'] as const;
+type Fault = { kind: (typeof FAULT_KINDS)[number]; lengthMs: number; direction: Direction };
 
+/** How long a fault lasts and which way it hits; kinds come in turn, not drawn. */
 const FAULT = fc.record({
-  kind: fc.constantFrom<FaultKind | 'restart'>('cut', 'delay', 'drop', 'duplicate', 'refuse', 'restart'),
   lengthMs: fc.integer({ min: 20, max: 600 }),
   direction: fc.constantFrom<Direction>('toServer', 'toClient'),
 });
+
+/** Every invariant the run checks held (I1–I4, I6, I7). */
+export function invariantsHeld(s: ChaosSummary): boolean {
+  return (
+    s.lost === 0 &&
+    s.duplicated === 0 &&
+    s.outOfOrder === 0 &&
+    s.cursorRegressions === 0 &&
+    s.phantoms === 0 &&
+    s.converged
+  );
+}
 
 export function chaosLine(s: ChaosSummary): string {
   return (
@@ -73,7 +86,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const t = await startTestServer(options.storage ?? 'pglite');
   const target = new URL(t.url);
   const faultsByKind: FaultCountsByKind = { cut: 0, delay: 0, drop: 0, duplicate: 0, refuse: 0, restart: 0 };
-  const devices: { device: Device; proxy: FaultProxy; planned: Planned[]; conversationId: string }[] = [];
+  const devices: {
+    device: Device;
+    proxy: FaultProxy;
+    planned: Planned[];
+    /** The device's cursor after each op, to check it only grows (I4). */
+    cursors: number[];
+    conversationId: string;
+  }[] = [];
   try {
     for (let i = 0; i < options.clients; i++) {
       const agentId = `chaos${i}`;
@@ -90,10 +110,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       setup.close();
       const proxy = await FaultProxy.start({ host: target.hostname, port: Number(target.port) });
       const device = new Device(agentId, () => t.signIn(agentId));
-      devices.push({ device, proxy, planned: [], conversationId: body.conversationId as string });
+      devices.push({ device, proxy, planned: [], cursors: [], conversationId: body.conversationId as string });
     }
     const random = seededRandom(options.seed);
-    const cursorSamples = new Map<string, number[]>();
     await Promise.all(devices.map((d) => d.device.start(d.proxy.url)));
 
     // Each device: its ops, and its faults, concurrently.
@@ -151,10 +170,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
             if (!String(err).includes('Database') && !String(err).includes('closed')) throw err;
           }
           const cursor = await d.device.db?.meta.get('cursor').catch(() => undefined);
-          if (cursor)
-            (
-              cursorSamples.get(d.device.agentId) ?? cursorSamples.set(d.device.agentId, []).get(d.device.agentId)!
-            ).push(Number(cursor.value));
+          if (cursor) d.cursors.push(Number(cursor.value));
         }
         stop = true;
         await faulting;
@@ -240,8 +256,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       for (let i = 1; i < ordered.length; i++)
         if (ordered[i]!.first_seq < ordered[i - 1]!.first_seq) summary.outOfOrder += 1;
       // I4: the cursor only grew.
-      const samples = cursorSamples.get(d.device.agentId) ?? [];
-      for (let i = 1; i < samples.length; i++) if (samples[i]! < samples[i - 1]!) summary.cursorRegressions += 1;
+      for (let i = 1; i < d.cursors.length; i++) if (d.cursors[i]! < d.cursors[i - 1]!) summary.cursorRegressions += 1;
       // I7: a refused op left nothing behind in the mirror.
       for (const id of rejectedIds) if (await d.device.db!.messages.get(id)) summary.phantoms += 1;
       // I6: the mirror equals what the server shows this agent.
@@ -336,19 +351,8 @@ function fold(view: View, change: Change): void {
 async function mirrorView(device: Device): Promise<View> {
   const db = device.db!;
   const view: View = new Map();
-  const tables = [
-    ['conversation', db.conversations],
-    ['message', db.messages],
-    ['customer', db.customers],
-    ['identity', db.identities],
-    ['suggestion', db.suggestions],
-    ['agent', db.agents],
-    ['offer', db.offers],
-    ['template', db.templates],
-    ['alert', db.alerts],
-  ] as const;
-  for (const [entity, table] of tables)
-    for (const row of await table.toArray()) view.set(`${entity}:${row.id}`, stable(row));
+  for (const [entity, name] of Object.entries(MIRROR_TABLES))
+    for (const row of await db.table<MirrorRow>(name).toArray()) view.set(`${entity}:${row.id}`, stable(row));
   return view;
 }
 

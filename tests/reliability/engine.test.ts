@@ -17,13 +17,6 @@ describe.each(DB_KINDS)('sync engine on %s', (kind) => {
     devices.push(d);
     return d;
   };
-  const until = async (check: () => Promise<boolean> | boolean, ms = 10_000) => {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error('timed out waiting');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   it('an op queued offline shows at once, is sent on connect, applied once, and the mirror converges', async () => {
     t = await startTestServer(kind);
@@ -36,7 +29,9 @@ describe.each(DB_KINDS)('sync engine on %s', (kind) => {
     await ann.stop();
 
     const online = await ann.start(t.url);
-    await until(async () => (await online.status()).pending === 0 && (await online.status()).connection === 'online');
+    await expect
+      .poll(async () => online.status(), { timeout: 10_000 })
+      .toMatchObject({ pending: 0, connection: 'online' });
     const { rows } = await t.db.query<{ presence: string }>("select presence from agents where id = 'ann'");
     expect(rows[0]!.presence).toBe('available');
     expect(await ann.db!.agents.get('ann')).toMatchObject({ presence: 'available' });
@@ -44,7 +39,9 @@ describe.each(DB_KINDS)('sync engine on %s', (kind) => {
 
     // The server routes to her; her mirror gets the conversation and its message.
     const { body } = await t.ingest({ channel: 'x_dm', text: 'where is my bag' });
-    await until(async () => (await ann.db!.conversations.get(body.conversationId as string)) !== undefined);
+    await expect
+      .poll(() => ann.db!.conversations.get(body.conversationId as string), { timeout: 10_000 })
+      .toBeDefined();
     expect(await ann.db!.messages.get(body.messageId as string)).toMatchObject({ body: 'where is my bag' });
   });
 
@@ -53,7 +50,7 @@ describe.each(DB_KINDS)('sync engine on %s', (kind) => {
     await t.addAgent({ id: 'ann', skills: { social: 3 } });
     const ann = device('ann');
     const engine = await ann.start(t.url);
-    await until(async () => (await engine.status()).connection === 'online');
+    await expect.poll(async () => (await engine.status()).connection, { timeout: 10_000 }).toBe('online');
     const messageId = crypto.randomUUID();
     // Not her conversation: the server refuses.
     await engine.enqueue('conversation.reply', {
@@ -62,7 +59,7 @@ describe.each(DB_KINDS)('sync engine on %s', (kind) => {
       body: 'Hello!',
       visibility: 'private',
     });
-    await until(async () => (await engine.status()).issues === 1);
+    await expect.poll(async () => (await engine.status()).issues, { timeout: 10_000 }).toBe(1);
     expect(await ann.db!.messages.get(messageId)).toBeUndefined();
     expect(await ann.db!.shadows.count()).toBe(0);
     const [issue] = await ann.db!.syncIssues.toArray();
@@ -78,7 +75,7 @@ describe.each(DB_KINDS)('sync engine on %s', (kind) => {
     const ann = device('ann');
     let engine = await ann.start(t.url);
     await engine.enqueue('presence.set', { presence: 'available' });
-    await until(async () => (await engine.status()).pending === 0);
+    await expect.poll(async () => (await engine.status()).pending, { timeout: 10_000 }).toBe(0);
     await ann.stop();
     // A cursor from another database: ahead of anything this server has.
     engine = await ann.start('http://127.0.0.1:9');
@@ -87,7 +84,7 @@ describe.each(DB_KINDS)('sync engine on %s', (kind) => {
     await engine.enqueue('presence.set', { presence: 'busy' });
     await ann.stop();
     engine = await ann.start(t.url);
-    await until(async () => (await engine.status()).pending === 0);
+    await expect.poll(async () => (await engine.status()).pending, { timeout: 10_000 }).toBe(0);
     expect(await ann.db!.conversations.get('stale')).toBeUndefined();
     expect(await ann.db!.agents.get('ann')).toMatchObject({ presence: 'busy' });
     expect(Number((await ann.db!.meta.get('cursor'))!.value)).toBeLessThan(1_000_000);
