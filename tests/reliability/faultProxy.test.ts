@@ -524,7 +524,8 @@ describe('FaultProxy lifecycle', () => {
       client.unref();
       client.write('stuck in the delay queue');
       await new Promise((resolve) => setTimeout(resolve, 200));
-      console.log(proxy.connections);
+      // Plain text: console.log would colour a number when FORCE_COLOR is set (as under npm test).
+      process.stdout.write(String(proxy.connections));
     `;
     const run = promisify(execFile);
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
