@@ -28,6 +28,8 @@ export default defineConfig({
     base: './',
     plugins: [react()],
     define: { __APP_VERSION__: JSON.stringify(version) },
+    // The sync worker is an ES module worker (SharedWorker where there is one).
+    worker: { format: 'es' },
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

@@ -26,9 +26,21 @@ const benchmarks: Record<string, { what: string; load: () => Promise<Run> }> = {
     what: 'webhook accepted → agent client has `assigned` (500/s, 1,000 agents) vs a bare relay',
     load: async () => (await import('./b1-ingest-to-assigned')).runB1,
   },
+  B2: {
+    what: 'catch-up after offline: 10,000 missed changes → mirror converged, vs a raw Dexie bulkPut',
+    load: async () => (await import('./b2-catch-up')).runB2,
+  },
+  B3: {
+    what: 'outbox drain: 10,000 queued ops → all acked (ops/s), vs a raw batched emitWithAck',
+    load: async () => (await import('./b3-outbox-drain')).runB3,
+  },
   B5: {
     what: 'routing decision vs queue size, 1k → 1M queued',
     load: async () => (await import('./b5-routing')).runB5,
+  },
+  B6: {
+    what: 'enqueue of one op (effect + outbox row, strict durability) in Chromium, vs one raw IndexedDB put',
+    load: async () => (await import('./b6-enqueue-chromium')).runB6,
   },
 };
 

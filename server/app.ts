@@ -166,8 +166,9 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
       socket.push(committed.changes);
       for (const effect of committed.effects) effect(routing);
     },
-    onConnect: (viewer) => void routing.agentConnected(viewer.agentId),
-    onDisconnect: (viewer) => void routing.agentDisconnected(viewer.agentId),
+    // A failed routing step is logged by routing itself; it must not become an unhandled rejection.
+    onConnect: (viewer) => void routing.agentConnected(viewer.agentId).catch(() => undefined),
+    onDisconnect: (viewer) => void routing.agentDisconnected(viewer.agentId).catch(() => undefined),
     log: app.log,
   });
   pushChanges = (changes) => socket.push(changes);

@@ -99,6 +99,8 @@ export const OpResultSchema = z.object({
       status: z.enum(['applied', 'rejected']),
       seq: z.number().int().optional(),
       reason: RejectReasonSchema.optional(),
+      /** The rejection's detail as stored: who has the conversation now, even when the first answer was lost. */
+      detail: z.string().optional(),
     })
     .optional(),
 });

@@ -72,3 +72,29 @@ export async function checkHealth(
     return null;
   }
 }
+
+/**
+ * POST /api/session/refresh: a fresh access token (and the next refresh token; the old one is
+ * spent). `ended` means the sign-in is over and the agent must sign in again; `unreachable` that
+ * it should be tried again later.
+ */
+export async function refreshSession(
+  serverUrl: string,
+  refreshToken: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<{ ok: true; session: SignInResponse } | { ok: false; reason: 'ended' | 'unreachable' }> {
+  let response: Response;
+  try {
+    response = await fetchImpl(`${serverUrl}/api/session/refresh`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
+  } catch {
+    return { ok: false, reason: 'unreachable' };
+  }
+  if (response.status === 401 || response.status === 400) return { ok: false, reason: 'ended' };
+  if (!response.ok) return { ok: false, reason: 'unreachable' };
+  const parsed = SignInResponseSchema.safeParse(await response.json().catch(() => undefined));
+  return parsed.success ? { ok: true, session: parsed.data } : { ok: false, reason: 'unreachable' };
+}

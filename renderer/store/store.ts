@@ -3,9 +3,10 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
+import { createSyncSlice, type SyncSlice } from './syncSlice';
 
 /** UI state only; domain data (conversations, messages) will be read live from Dexie. */
-export type AppState = SessionSlice & ConnectionSlice & SettingsSlice;
+export type AppState = SessionSlice & ConnectionSlice & SettingsSlice & SyncSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** One store per app (and per test): tests never share state. */
@@ -14,6 +15,7 @@ export function createAppStore(): AppStore {
     ...createSessionSlice(...a),
     ...createConnectionSlice(...a),
     ...createSettingsSlice(...a),
+    ...createSyncSlice(...a),
   }));
 }
 

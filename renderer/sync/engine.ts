@@ -26,6 +26,8 @@ export interface SyncStatus {
   /** When the client last heard the server's state in full (ms since epoch), or null. */
   lastSyncedAt: number | null;
   issues: number;
+  /** The oldest pending op has waited longer than `stuckAfterMs`: the user is told (RELIABILITY 16). */
+  stuck: boolean;
 }
 
 export interface SyncEngineOptions {
@@ -40,6 +42,8 @@ export interface SyncEngineOptions {
   /** Backoff after a failed send: full jitter between 0 and min(max, base × 2^attempt). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** How long an op may stay pending before the status says the queue is stuck (default 5 min). */
+  stuckAfterMs?: number;
   /** Serialises senders across windows (Web Locks); omitted where one engine owns the database. */
   senderLock?: <T>(fn: () => Promise<T>) => Promise<T>;
   now?: () => number;
@@ -64,8 +68,16 @@ export class SyncEngine {
     Pick<SyncEngineOptions, 'senderLock'>;
   private readonly step = oneAtATime();
   private sending = false;
+  /** A kick came while a drain was running: it may have read the outbox before that op committed. */
+  private kickAgain = false;
   private syncing = false;
   private failures = 0;
+  /**
+   * Ops in the next batch: halved after a batch without an answer, doubled back after one with, so
+   * on a link that drops faster than the server gets through a full batch (flapping, RELIABILITY.md
+   * 5) smaller batches still come back acknowledged instead of the same prefix being resent forever.
+   */
+  private batchLimit = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pullTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -80,6 +92,7 @@ export class SyncEngine {
       maxBatchOps: options.maxBatchOps ?? 200,
       backoffBaseMs: options.backoffBaseMs ?? 500,
       backoffMaxMs: options.backoffMaxMs ?? 30_000,
+      stuckAfterMs: options.stuckAfterMs ?? 5 * 60_000,
       senderLock: options.senderLock,
       now: options.now ?? Date.now,
       random: options.random ?? Math.random,
@@ -120,20 +133,21 @@ export class SyncEngine {
    * this resolves the op is durable; it reaches the server exactly once or comes back as an issue.
    */
   async enqueue<T extends OpType>(type: T, payload: OpPayload<T>, baseVersion?: number): Promise<Op> {
-    const op = await this.db.transaction('rw', [...this.mirror.tables, this.db.meta], async () => {
-      const seq = Number((await this.db.meta.get('nextSeq'))?.value ?? 1);
-      const op = OpSchema.parse({
-        opId: uuidv7(),
-        clientId: this.clientId,
-        seq,
-        type,
-        payload,
-        createdAt: new Date(this.o.now()).toISOString(),
-        ...(baseVersion === undefined ? {} : { baseVersion }),
-      });
+    // Checked before the transaction, so an invalid command never opens one; the seq is set inside.
+    const op = OpSchema.parse({
+      opId: uuidv7(),
+      clientId: this.clientId,
+      seq: 1,
+      type,
+      payload,
+      createdAt: new Date(this.o.now()).toISOString(),
+      ...(baseVersion === undefined ? {} : { baseVersion }),
+    });
+    await this.db.transaction('rw', [...this.mirror.tablesFor(op), this.db.meta], async () => {
+      op.seq = Number((await this.db.meta.get('nextSeq'))?.value ?? 1);
       const keyIds = await this.mirror.applyOp(op);
       await this.db.outbox.add({
-        seq,
+        seq: op.seq,
         opId: op.opId,
         op,
         keyIds,
@@ -141,8 +155,7 @@ export class SyncEngine {
         attempts: 0,
         enqueuedAt: this.o.now(),
       });
-      await this.db.meta.put({ key: 'nextSeq', value: seq + 1 });
-      return op;
+      await this.db.meta.put({ key: 'nextSeq', value: op.seq + 1 });
     });
     this.notify();
     this.kick();
@@ -211,16 +224,19 @@ export class SyncEngine {
   async status(): Promise<SyncStatus> {
     const [pending, oldest, lastSynced, issues] = await Promise.all([
       this.db.outbox.where('state').equals('pending').count(),
-      this.db.outbox.orderBy('seq').first(),
+      // An index orders equal keys by primary key: this is the lowest pending seq.
+      this.db.outbox.where('state').equals('pending').first(),
       this.db.meta.get('lastSyncedAt'),
       this.db.syncIssues.count(),
     ]);
+    const oldestPendingAt = oldest?.enqueuedAt ?? null;
     return {
       connection: !this.socket.connected ? 'offline' : this.syncing || pending > 0 ? 'syncing' : 'online',
       pending,
-      oldestPendingAt: oldest?.state === 'pending' ? oldest.enqueuedAt : null,
+      oldestPendingAt,
       lastSyncedAt: lastSynced ? Number(lastSynced.value) : null,
       issues,
+      stuck: oldestPendingAt !== null && this.o.now() - oldestPendingAt > this.o.stuckAfterMs,
     };
   }
 
@@ -313,7 +329,7 @@ export class SyncEngine {
   private async applyChanges(changes: readonly Change[], cursor: number, complete: boolean): Promise<void> {
     await this.db.transaction('rw', [...this.mirror.tables, this.db.meta], async () => {
       const current = await this.cursor();
-      for (const change of changes) if (change.seq > current) await this.mirror.applyChange(change);
+      await this.mirror.applyChanges(changes.filter((change) => change.seq > current));
       const next = Math.max(current, cursor);
       const meta: MetaRow[] = [{ key: 'cursor', value: next }];
       if (complete) meta.push({ key: 'lastSyncedAt', value: this.o.now() });
@@ -338,13 +354,25 @@ export class SyncEngine {
   // --- Outbound: one sender, one batch in flight ---
 
   private kick(): void {
-    if (this.sending || this.closed || !this.socket.connected) return;
+    if (this.closed || !this.socket.connected) return;
+    if (this.sending) {
+      // Not lost: an op committed after the drain's last read would otherwise wait for the next kick.
+      this.kickAgain = true;
+      return;
+    }
     this.sending = true;
-    const run = () => this.drain();
+    const run = () => {
+      this.kickAgain = false;
+      return this.drain();
+    };
     void (this.o.senderLock ? this.o.senderLock(run) : run())
       .catch(() => this.scheduleRetry())
       .finally(() => {
         this.sending = false;
+        if (this.kickAgain) {
+          this.kickAgain = false;
+          this.kick();
+        }
       });
   }
 
@@ -363,9 +391,11 @@ export class SyncEngine {
         // Timeout, a dropped link or an answer we cannot read: the outcome is unknown. The same
         // ops (same ids, same seqs) go again after a backoff; the server's dedupe makes that safe.
         await this.markAttempt(batch, err);
+        this.batchLimit = Math.max(1, Math.floor(batch.length / 2));
         this.scheduleRetry();
         return;
       }
+      if (this.batchLimit) this.batchLimit = Math.min(this.o.maxBatchOps, this.batchLimit * 2);
       const progressed = await this.step(() => this.handleResults(batch, results));
       if (!progressed) {
         this.scheduleRetry();
@@ -376,7 +406,8 @@ export class SyncEngine {
   }
 
   private async nextBatch(): Promise<OutboxRow[]> {
-    const rows = await this.db.outbox.where('state').equals('pending').limit(this.o.maxBatchOps).sortBy('seq');
+    const limit = this.batchLimit || this.o.maxBatchOps;
+    const rows = await this.db.outbox.where('state').equals('pending').limit(limit).sortBy('seq');
     const batch: OutboxRow[] = [];
     let bytes = 0;
     for (const row of rows) {
@@ -419,7 +450,7 @@ export class SyncEngine {
             id: row.opId,
             op: row.op,
             reason: final.reason ?? 'unknown',
-            ...(result.detail ? { detail: result.detail } : {}),
+            ...(final.detail ? { detail: final.detail } : {}),
             createdAt: this.o.now(),
           });
         }
@@ -434,6 +465,8 @@ export class SyncEngine {
 
   private scheduleRetry(): void {
     if (this.closed) return;
+    // The retry sends whatever is pending then; an earlier send must not skip the backoff.
+    this.kickAgain = false;
     clearTimeout(this.retryTimer);
     const ceiling = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** this.failures);
     this.failures = Math.min(this.failures + 1, 20);

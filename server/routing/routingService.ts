@@ -204,9 +204,11 @@ export class RoutingService implements RoutingHooks {
       await this.applyAll(this.router.setPresence(agentId, 'offline', now));
       // Keep assigned work for the grace period; pending offers go to someone else at once. The
       // agent's row lock waits for a claim at ingestion still in flight for them, so its
-      // conversation (or offer) is seen here once committed.
+      // conversation (or offer) is seen here once committed. No key update: it must not block the
+      // key-share lock an op's foreign key takes on this row (a note authored by the agent) while
+      // that op holds the conversation row this step updates next — a deadlock on PostgreSQL.
       const rows = await this.db.transaction(async (tx) => {
-        await tx.query('select id from agents where id = $1 for update', [agentId]);
+        await tx.query('select id from agents where id = $1 for no key update', [agentId]);
         await tx.query(
           `update conversations set disconnect_requeue_at = $2 where assigned_agent_id = $1 and status in ('assigned', 'wrap_up')`,
           [agentId, new Date(now + this.options.disconnectGraceMs)],

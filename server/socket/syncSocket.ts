@@ -113,7 +113,15 @@ export function attachSyncSocket(deps: SyncSocketDeps): { push(changes: PendingC
           );
           return;
         }
-        processOps(deps.db, viewer, clientId, parsed.data, deps.onCommitted, () => new Date(deps.now()))
+        processOps(
+          deps.db,
+          viewer,
+          clientId,
+          parsed.data,
+          deps.onCommitted,
+          () => new Date(deps.now()),
+          () => socket.connected,
+        )
           .then((results) => reply(results))
           .catch((err: Error & { partialResults?: OpResult[] }) => {
             // Infrastructure error: answer what was processed; the client keeps the rest pending.

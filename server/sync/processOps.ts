@@ -6,7 +6,7 @@ import type { Viewer } from './audience';
 import { ChangeWriter, type PendingChange } from './changeLog';
 import { noteRule, replyRule, resolveRule, transferRule, wrapUpRule } from './conversationRules';
 import { linkRule, refuseLinkRule, unlinkRule } from './customerRules';
-import { reject, type OpContext, type OpRule, type RoutingHooks, type RuleOutcome } from './opContext';
+import { applied, reject, type OpContext, type OpRule, type RoutingHooks, type RuleOutcome } from './opContext';
 
 const rules: { [T in Op['type']]: OpRule<T> } = {
   'presence.set': presenceRule,
@@ -48,6 +48,27 @@ async function recordResult(tx: Queryable, clientId: string, seq: number, opId: 
   await tx.query('update sync_clients set last_seq = $2, updated_at = now() where client_id = $1', [clientId, seq]);
 }
 
+/**
+ * Presence keeps only the newest (DESIGN.md, server 3): the seqs of this client's `presence.set`
+ * ops in the batch other than the newest one (by the time the agent set it, then by seq). They are
+ * recorded as applied without an effect, so no lead sees, and routing never acts on, a state the
+ * agent had already left (toggles queued offline arrive in one batch; RELIABILITY.md 26).
+ */
+function supersededPresence(batch: readonly unknown[], clientId: string): Set<number> {
+  const toggles: { seq: number; at: number }[] = [];
+  for (const raw of batch) {
+    if ((raw as { type?: unknown } | null)?.type !== 'presence.set') continue;
+    const op = OpSchema.safeParse(raw);
+    if (op.success && op.data.clientId === clientId)
+      toggles.push({ seq: op.data.seq, at: new Date(op.data.createdAt).getTime() });
+  }
+  const newest = toggles.reduce<{ seq: number; at: number } | undefined>(
+    (best, t) => (!best || t.at > best.at || (t.at === best.at && t.seq > best.seq) ? t : best),
+    undefined,
+  );
+  return new Set(toggles.filter((t) => t !== newest).map((t) => t.seq));
+}
+
 export interface Committed {
   changes: PendingChange[];
   effects: ((hooks: RoutingHooks) => void)[];
@@ -68,9 +89,17 @@ export async function processOps(
   batch: readonly unknown[],
   onCommit: (committed: Committed) => void,
   now: () => Date = () => new Date(),
+  /**
+   * Whether anyone still waits for the answer. Once the socket that sent the batch is gone, the
+   * rest of it is left unprocessed: the client resends it, and copies of a long batch kept running
+   * for dead sockets would queue on the client's row lock behind each other (RELIABILITY.md 5).
+   */
+  wanted: () => boolean = () => true,
 ): Promise<OpResult[]> {
   const results: OpResult[] = [];
+  const superseded = supersededPresence(batch, clientId);
   for (const raw of batch) {
+    if (!wanted()) break;
     const envelope = Envelope.safeParse(raw);
     if (!envelope.success) {
       const opId = typeof (raw as { opId?: unknown })?.opId === 'string' ? (raw as { opId: string }).opId : '';
@@ -129,6 +158,7 @@ export async function processOps(
                     status: previous.result.status,
                     ...(previous.result.seq ? { seq: previous.result.seq } : {}),
                     ...(previous.result.reason ? { reason: previous.result.reason } : {}),
+                    ...(previous.result.detail ? { detail: previous.result.detail } : {}),
                   },
                 }
               : {
@@ -170,7 +200,10 @@ export async function processOps(
           await tx.query('savepoint op_rule');
           const ctx: OpContext = { tx, changes, viewer, now: now(), afterCommit: (e) => effects.push(e) };
           try {
-            outcome = await (rules[parsed.data.type] as OpRule<Op['type']>)(parsed.data, ctx);
+            outcome =
+              parsed.data.type === 'presence.set' && superseded.has(seq)
+                ? applied
+                : await (rules[parsed.data.type] as OpRule<Op['type']>)(parsed.data, ctx);
           } catch (err) {
             // A value of the op's own the database refuses (U+0000 in a string): a rejection, not an outage.
             if (isDataException(err)) {

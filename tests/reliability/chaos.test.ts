@@ -18,6 +18,7 @@ describe('chaos (short, seeded)', () => {
         lost: 0,
         duplicated: 0,
         outOfOrder: 0,
+        seqGaps: 0,
         cursorRegressions: 0,
         phantoms: 0,
         converged: true,

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { io } from 'socket.io-client';
-import { MIRROR_TABLES, type MirrorRow } from '../../renderer/sync/db';
-import { PullResponseSchema, type Change } from '../../shared/protocol';
-import { startTestServer, type TestServer } from '../../server/testing/testServer';
+import { startTestServer } from '../../server/testing/testServer';
 import { FaultProxy, type Direction, type FaultKind } from './faultProxy';
+import { addReports, checkClient, emptyReport, seededRandom, serverView, type PlannedOp } from './invariants';
 import { Device } from './syncClient';
+
+export { invariantsHeld } from './invariants';
 
 /**
  * The chaos run of RELIABILITY.md: several devices doing real work through fault-injecting
@@ -36,6 +36,7 @@ export interface ChaosSummary {
   lost: number;
   duplicated: number;
   outOfOrder: number;
+  seqGaps: number;
   cursorRegressions: number;
   phantoms: number;
   converged: boolean;
@@ -43,12 +44,8 @@ export interface ChaosSummary {
   ms: number;
 }
 
-interface Planned {
-  opId: string;
-  seq: number;
+interface Planned extends PlannedOp {
   kind: 'note' | 'presence' | 'bad_reply';
-  messageId?: string;
-  token?: string;
 }
 
 export const FAULT_KINDS = ['cut', 'delay', 'drop', 'duplicate', 'refuse', 'restart'] as const;
@@ -60,18 +57,6 @@ const FAULT = fc.record({
   lengthMs: fc.integer({ min: 20, max: 600 }),
   direction: fc.constantFrom<Direction>('toServer', 'toClient'),
 });
-
-/** Every invariant the run checks held (I1–I4, I6, I7). */
-export function invariantsHeld(s: ChaosSummary): boolean {
-  return (
-    s.lost === 0 &&
-    s.duplicated === 0 &&
-    s.outOfOrder === 0 &&
-    s.cursorRegressions === 0 &&
-    s.phantoms === 0 &&
-    s.converged
-  );
-}
 
 export function chaosLine(s: ChaosSummary): string {
   return (
@@ -202,72 +187,40 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     for (const kind of ['cut', 'delay', 'drop', 'duplicate', 'refuse'] as const)
       faultsByKind[kind] = devices.reduce((n, d) => n + d.proxy.counts[kind], 0);
 
-    // --- Invariants ---
+    // --- Invariants (tests/reliability/invariants.ts) ---
+    let report = emptyReport();
+    for (const d of devices) {
+      const engine = d.device.engine!;
+      const expected = await serverView(t.url, await t.signIn(d.device.agentId));
+      report = addReports(
+        report,
+        await checkClient({
+          server: t.db,
+          clientId: engine.clientId,
+          planned: d.planned,
+          cursors: d.cursors,
+          mirror: { db: d.device.db!, expected, label: d.device.agentId },
+        }),
+      );
+    }
     const summary: ChaosSummary = {
       seed: options.seed,
       clients: options.clients,
-      ops: 0,
+      ops: report.ops,
       faults: Object.values(faultsByKind).reduce((a, b) => a + b, 0),
       faultsByKind,
-      applied: 0,
-      rejected: 0,
-      lost: 0,
-      duplicated: 0,
-      outOfOrder: 0,
-      cursorRegressions: 0,
-      phantoms: 0,
-      converged: true,
-      divergence: [],
+      applied: report.applied,
+      rejected: report.rejected,
+      lost: report.lost,
+      duplicated: report.duplicated,
+      outOfOrder: report.outOfOrder,
+      seqGaps: report.seqGaps,
+      cursorRegressions: report.cursorRegressions,
+      phantoms: report.phantoms,
+      converged: report.converged,
+      divergence: report.divergence,
       ms: 0,
     };
-    for (const d of devices) {
-      const engine = d.device.engine!;
-      summary.ops += d.planned.length;
-      const { rows: results } = await t.db.query<{ op_id: string; seq: number; result: { status: string } }>(
-        'select op_id, seq, result from op_results where client_id = $1 order by seq',
-        [engine.clientId],
-      );
-      const byOp = new Map(results.map((r) => [r.op_id, r]));
-      const rejectedIds = new Set<string>();
-      for (const p of d.planned) {
-        const r = byOp.get(p.opId);
-        // I1: every committed op ends applied or rejected.
-        if (!r) summary.lost += 1;
-        else if (r.result.status === 'applied') summary.applied += 1;
-        else {
-          summary.rejected += 1;
-          if (p.messageId) rejectedIds.add(p.messageId);
-        }
-      }
-      // I2: each note's effect exists at most once (the body carries a token unique to the op).
-      const tokens = d.planned.filter((p) => p.token).map((p) => p.token!);
-      const { rows: notes } = await t.db.query<{ body: string; n: number; first_seq: number }>(
-        `select m.body, count(*)::int as n, min(c.seq)::int as first_seq from messages m
-         left join changes c on c.entity = 'message' and c.entity_id = m.id
-         where m.body = any($1::text[]) group by m.body`,
-        [tokens],
-      );
-      for (const n of notes) if (n.n > 1) summary.duplicated += n.n - 1;
-      // I3: the server applied this client's notes in their seq order.
-      const seqOfToken = new Map(d.planned.filter((p) => p.token).map((p) => [p.token!, p.seq]));
-      const ordered = notes
-        .filter((n) => n.first_seq !== null)
-        .sort((a, b) => seqOfToken.get(a.body)! - seqOfToken.get(b.body)!);
-      for (let i = 1; i < ordered.length; i++)
-        if (ordered[i]!.first_seq < ordered[i - 1]!.first_seq) summary.outOfOrder += 1;
-      // I4: the cursor only grew.
-      for (let i = 1; i < d.cursors.length; i++) if (d.cursors[i]! < d.cursors[i - 1]!) summary.cursorRegressions += 1;
-      // I7: a refused op left nothing behind in the mirror.
-      for (const id of rejectedIds) if (await d.device.db!.messages.get(id)) summary.phantoms += 1;
-      // I6: the mirror equals what the server shows this agent.
-      const expected = await serverView(t, d.device.agentId);
-      const actual = await mirrorView(d.device);
-      const diff = compareViews(expected, actual);
-      if (diff.length) {
-        summary.converged = false;
-        summary.divergence.push(...diff.slice(0, 5).map((x) => `${d.device.agentId}: ${x}`));
-      }
-    }
     summary.ms = Date.now() - started;
     return summary;
   } finally {
@@ -309,81 +262,6 @@ async function inject(device: Device, proxy: FaultProxy, fault: Fault): Promise<
       await device.start(proxy.url);
       return;
   }
-}
-
-type View = Map<string, string>;
-
-/** Everything this agent may see, folded from a pull from zero on a fresh client. */
-async function serverView(t: TestServer, agentId: string): Promise<View> {
-  const token = await t.signIn(agentId);
-  const socket = io(t.url, {
-    auth: { token, clientId: crypto.randomUUID() },
-    transports: ['websocket'],
-    forceNew: true,
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    const view: View = new Map();
-    for (let cursor = 0; ;) {
-      const answer = PullResponseSchema.parse(
-        await socket.timeout(10_000).emitWithAck('pull', { cursor, limit: 5000 }),
-      );
-      if ('reset_required' in answer) throw new Error('reset_required on a pull from zero');
-      for (const c of answer.changes) fold(view, c);
-      cursor = answer.cursor;
-      if (!answer.more) break;
-    }
-    return view;
-  } finally {
-    socket.disconnect();
-  }
-}
-
-function fold(view: View, change: Change): void {
-  const key = `${change.entity}:${change.id}`;
-  if (change.data === null) view.delete(key);
-  else view.set(key, stable({ ...change.data, id: change.id }));
-}
-
-async function mirrorView(device: Device): Promise<View> {
-  const db = device.db!;
-  const view: View = new Map();
-  for (const [entity, name] of Object.entries(MIRROR_TABLES))
-    for (const row of await db.table<MirrorRow>(name).toArray()) view.set(`${entity}:${row.id}`, stable(row));
-  return view;
-}
-
-function compareViews(expected: View, actual: View): string[] {
-  const diff: string[] = [];
-  for (const [k, v] of expected) {
-    if (!actual.has(k)) diff.push(`missing ${k}`);
-    else if (actual.get(k) !== v) diff.push(`differs ${k}: server ${v} mirror ${actual.get(k)}`);
-  }
-  for (const k of actual.keys()) if (!expected.has(k)) diff.push(`extra ${k}`);
-  return diff;
-}
-
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
-
-function seededRandom(seed: number): () => number {
-  // mulberry32: a small, well-known seeded generator, so a run can be replayed from its seed.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const exponential = (random: () => number, mean: number) => -Math.log(1 - random()) * mean;

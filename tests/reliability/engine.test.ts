@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from '../../server/testing/testServe
 import { Device } from './syncClient';
 
 /** The sync engine (renderer/sync) against the real backend, one device at a time. */
-describe.each(DB_KINDS)('sync engine on %s', (kind) => {
+describe.each(DB_KINDS)('sync engine on %s', { timeout: 30_000 }, (kind) => {
   let t: TestServer;
   const devices: Device[] = [];
   afterEach(async () => {

@@ -1,0 +1,60 @@
+import type { Op, RejectReason } from '../../shared/protocol';
+
+/** What an op was, in the agent's words (the sync-issues list and the status line use these). */
+export function describeOp(op: Op): string {
+  switch (op.type) {
+    case 'presence.set':
+      return `Set your status to ${op.payload.presence.replaceAll('_', ' ')}`;
+    case 'offer.accept':
+      return 'Accept an offered conversation';
+    case 'offer.decline':
+      return 'Decline an offered conversation';
+    case 'conversation.reply':
+      return `${op.payload.visibility === 'public' ? 'Public' : 'Private'} reply: “${excerpt(op.payload.body)}”`;
+    case 'conversation.note':
+      return `Internal note: “${excerpt(op.payload.body)}”`;
+    case 'conversation.transfer':
+      return op.payload.to.kind === 'queue'
+        ? `Transfer to the ${op.payload.to.skill} queue`
+        : 'Transfer to a colleague';
+    case 'conversation.wrap_up':
+      return `Wrap up as “${op.payload.disposition}”`;
+    case 'conversation.resolve':
+      return 'Resolve a conversation';
+    case 'customer.link':
+      return 'Link two customer records';
+    case 'customer.refuse_link':
+      return 'Refuse a customer link';
+    case 'customer.unlink':
+      return 'Unlink an identity';
+  }
+}
+
+const reasons: Record<RejectReason | 'unknown', string> = {
+  seq_reused: 'this computer sent two different actions under one number; it was kept back to be safe',
+  client_bound_to_other_agent: 'this computer’s offline data belongs to another agent',
+  invalid_op: 'the server could not accept it as written',
+  forbidden: 'you are not allowed to do this',
+  not_found: 'it no longer exists',
+  not_assignee: 'the conversation is no longer yours',
+  conversation_closed: 'the conversation was closed meanwhile',
+  not_offered_to_you: 'it was not offered to you',
+  offer_expired: 'the offer expired before it arrived',
+  already_assigned: 'someone else took it first',
+  version_conflict: 'someone changed it first',
+  no_capacity: 'you have no free capacity for it',
+  unknown_skill: 'that queue does not exist',
+  agent_unavailable: 'that colleague is not available',
+  suggestion_decided: 'someone already decided this link',
+  stale: 'a newer action replaced it',
+  unknown: 'the server refused it',
+};
+
+export function describeReason(reason: string, detail?: string): string {
+  const sentence = reasons[reason as RejectReason] ?? reasons.unknown;
+  return detail ? `${sentence} (${detail})` : sentence;
+}
+
+function excerpt(body: string): string {
+  return body.length > 60 ? `${body.slice(0, 57)}…` : body;
+}

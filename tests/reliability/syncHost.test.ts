@@ -1,0 +1,184 @@
+import Dexie from 'dexie';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { io } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SyncDb, syncDbName } from '../../renderer/sync/db';
+import { SyncConnection, SyncRequestError, type WorkerPortLike } from '../../renderer/sync/syncConnection';
+import { SyncHost, problemOf, type SyncHostDeps, type SyncPort } from '../../renderer/sync/syncHost';
+import type { WorkerStatus } from '../../renderer/sync/workerProtocol';
+import { startTestServer, type TestServer } from '../../server/testing/testServer';
+import { FaultProxy } from './faultProxy';
+
+/**
+ * The sync worker's host (renderer/sync/syncHost.ts) with windows talking to it over real
+ * MessageChannels (structured clone, like a SharedWorker's ports), against the real backend.
+ */
+describe('sync worker host', { timeout: 30_000 }, () => {
+  let t: TestServer;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  beforeAll(async () => {
+    t = await startTestServer('pglite');
+  });
+  afterAll(() => t.close());
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  const idb = new IDBFactory();
+  const makeHost = (overrides: Partial<SyncHostDeps> = {}) => {
+    const host = new SyncHost({
+      openDb: (name) => new SyncDb(name, { indexedDB: idb, IDBKeyRange }),
+      connect: (url, auth) =>
+        io(url, { auth, transports: ['websocket'], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 200 }),
+      engine: { ackTimeoutMs: 2000, backoffBaseMs: 50, backoffMaxMs: 300 },
+      statusEveryMs: 200,
+      ...overrides,
+    });
+    cleanups.push(() => host.close());
+    return host;
+  };
+
+  /** A window: a MessageChannel whose far end the host serves. */
+  const openWindow = (host: SyncHost) => {
+    const { port1, port2 } = new MessageChannel();
+    const hostPort = port1 as MessagePort & SyncPort;
+    port1.on('message', (data: unknown) => void host.receive(hostPort, data));
+    const connection = new SyncConnection(port2 as unknown as WorkerPortLike);
+    cleanups.push(() => {
+      port1.close();
+      port2.close();
+    });
+    return connection;
+  };
+
+  const statusWhere = (connection: SyncConnection, test: (s: WorkerStatus) => boolean) =>
+    new Promise<WorkerStatus>((resolve) => {
+      let done = false;
+      const off = connection.onStatus((s) => {
+        if (done || !test(s)) return;
+        done = true;
+        resolve(s);
+        queueMicrotask(() => off());
+      });
+    });
+
+  it('two windows share one engine: one client id, unique gapless seqs, every op applied once, status to both', async () => {
+    await t.addAgent({ id: 'ann', skills: { social: 3 } });
+    const token = await t.signIn('ann');
+    const host = makeHost();
+    const a = openWindow(host);
+    const b = openWindow(host);
+    const session = { serverUrl: t.url, token, agentId: 'ann' };
+    const [ida, idb2] = await Promise.all([a.start(session), b.start(session)]);
+    expect(ida.clientId).toBe(idb2.clientId);
+
+    const queued = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? a : b).enqueue('presence.set', { presence: i % 3 ? 'available' : 'away' }),
+      ),
+    );
+    expect(queued.map((q) => q.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+
+    const drained = (s: WorkerStatus) => s.pending === 0 && s.connection === 'online';
+    await Promise.all([statusWhere(a, drained), statusWhere(b, drained)]);
+    const { rows } = await t.db.query<{ n: number; max: number }>(
+      'select count(*)::int as n, max(seq)::int as max from op_results where client_id = $1',
+      [ida.clientId],
+    );
+    expect(rows[0]).toEqual({ n: 20, max: 20 });
+  });
+
+  it('a refused token asks the window for a new one; the fresh token connects and the queue drains', async () => {
+    await t.addAgent({ id: 'bo', skills: { social: 3 } });
+    const host = makeHost();
+    const w = openWindow(host);
+    const asked: string[] = [];
+    w.onTokenNeeded((reason) => asked.push(reason));
+    await w.start({ serverUrl: t.url, token: 'not-a-token', agentId: 'bo' });
+    await w.enqueue('presence.set', { presence: 'away' });
+    const stuck = await statusWhere(w, (s) => s.needsToken && s.pending === 1);
+    expect(stuck).toMatchObject({ connection: 'offline', pending: 1 });
+    expect(asked).toContain('unauthorized');
+
+    await w.setToken(await t.signIn('bo'));
+    await statusWhere(w, (s) => !s.needsToken && s.pending === 0 && s.connection === 'online');
+    const { rows } = await t.db.query<{ presence: string }>("select presence from agents where id = 'bo'");
+    expect(rows[0]!.presence).toBe('away');
+  });
+
+  it('bad requests are answered with a code and a sentence; nothing is queued and the host keeps serving', async () => {
+    await t.addAgent({ id: 'cy', skills: { social: 3 } });
+    const host = makeHost();
+    const w = openWindow(host);
+    await expect(w.enqueue('presence.set', { presence: 'away' })).rejects.toMatchObject({ code: 'not_started' });
+    await w.start({ serverUrl: t.url, token: await t.signIn('cy'), agentId: 'cy' });
+    const bad = await w.enqueue('presence.set', { presence: 'sleeping' } as never).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(SyncRequestError);
+    expect(bad).toMatchObject({ code: 'invalid_request' });
+    expect((bad as Error).message).toContain('Nothing was queued');
+    await expect(w.issue('discard', 'no-such-issue')).rejects.toThrow('already closed');
+
+    const db = new SyncDb(syncDbName(t.url, 'cy'), { indexedDB: idb, IDBKeyRange });
+    cleanups.push(() => db.close());
+    expect(await db.outbox.count()).toBe(0);
+    expect(await w.enqueue('presence.set', { presence: 'busy' })).toMatchObject({ seq: 1 });
+  });
+
+  it('storage that will not open says what to do, and the next start tries again', async () => {
+    await t.addAgent({ id: 'di', skills: { social: 3 } });
+    let failures = 1;
+    const host = makeHost({
+      openDb: (name) => {
+        const db = new SyncDb(name, { indexedDB: idb, IDBKeyRange });
+        if (failures-- > 0) {
+          db.open = () =>
+            Dexie.Promise.reject(Object.assign(new Error('version 1 is lower than 2'), { name: 'VersionError' }));
+        }
+        return db;
+      },
+    });
+    const w = openWindow(host);
+    const session = { serverUrl: t.url, token: await t.signIn('di'), agentId: 'di' };
+    const refused = await w.start(session).catch((e: unknown) => e as SyncRequestError);
+    expect(refused).toMatchObject({ code: 'newer_data' });
+    expect((refused as Error).message).toContain('Update the app');
+    expect((await w.start(session)).clientId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('the last window to stop closes the engine; the queue stays on disk and drains on the next start', async () => {
+    await t.addAgent({ id: 'ed', skills: { social: 3 } });
+    const proxy = await FaultProxy.start({ host: '127.0.0.1', port: Number(new URL(t.url).port) });
+    cleanups.push(() => proxy.close());
+    proxy.refuse(true); // the server cannot be reached
+    const session = { serverUrl: proxy.url, token: await t.signIn('ed'), agentId: 'ed' };
+    const host = makeHost();
+    const w = openWindow(host);
+    await w.start(session);
+    await w.enqueue('presence.set', { presence: 'after_call_work' });
+    await w.stop();
+    await expect(w.nudge()).rejects.toMatchObject({ code: 'not_started' });
+    const db = new SyncDb(syncDbName(session.serverUrl, 'ed'), { indexedDB: idb, IDBKeyRange });
+    cleanups.push(() => db.close());
+    expect(await db.outbox.count()).toBe(1);
+
+    // The window let go of its worker; the next start (a new window, a new sign-in) opens a new one.
+    proxy.heal();
+    const again = openWindow(host);
+    await again.start(session);
+    await statusWhere(again, (s) => s.pending === 0 && s.connection === 'online');
+    const { rows } = await t.db.query<{ presence: string }>("select presence from agents where id = 'ed'");
+    expect(rows[0]!.presence).toBe('after_call_work');
+  });
+
+  it('maps storage failures to what the user should do', () => {
+    expect(problemOf(Object.assign(new Error('full'), { name: 'QuotaExceededError' })).code).toBe('storage_full');
+    expect(problemOf({ name: 'AbortError', message: 'x', inner: { name: 'QuotaExceededError' } }).code).toBe(
+      'storage_full',
+    );
+    const closed = problemOf(Object.assign(new Error('closed'), { name: 'DatabaseClosedError' }));
+    expect(closed.code).toBe('storage_unavailable');
+    expect(closed.message).toContain('Restart the app');
+    expect(problemOf(new Error('boom'))).toEqual({ code: 'failed', message: 'boom' });
+  });
+});
