@@ -303,19 +303,29 @@ export class SyncEngine {
 
   private async pullAll(): Promise<void> {
     this.syncing = true;
+    const ask = (cursor: number) => {
+      const answer = this.socket
+        .timeout(this.o.ackTimeoutMs)
+        .emitWithAck('pull', { cursor, limit: this.o.pullLimit })
+        .then((raw: unknown) => PullResponseSchema.parse(raw));
+      answer.catch(() => undefined); // awaited below, or dropped when applying the page before failed
+      return answer;
+    };
     try {
+      let next = ask(await this.cursor());
       for (;;) {
-        const cursor = await this.cursor();
-        const answer = PullResponseSchema.parse(
-          await this.socket.timeout(this.o.ackTimeoutMs).emitWithAck('pull', { cursor, limit: this.o.pullLimit }),
-        );
+        const answer = await next;
         if ('reset_required' in answer) {
           await this.db.transaction('rw', [...this.mirror.tables, this.db.meta], async () => {
             await this.mirror.reset();
             await this.db.meta.put({ key: 'cursor', value: 0 });
           });
+          next = ask(0);
           continue;
         }
+        // The next page is asked for before this one is applied, so the server's time and ours
+        // overlap (B2: a catch-up after a long offline spell is many pages).
+        if (answer.more) next = ask(answer.cursor);
         await this.applyChanges(answer.changes, answer.cursor, !answer.more);
         if (!answer.more) break;
       }
