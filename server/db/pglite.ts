@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import { oneAtATime } from '../../shared/oneAtATime';
+import { lockDataDir, type DataDirLock } from './dataDirLock';
 import type { Db } from './db';
 import { pgTypes, wrapPg } from './pgDriver';
 
@@ -12,8 +13,22 @@ import { pgTypes, wrapPg } from './pgDriver';
  * never lands inside another caller's open transaction.
  */
 export async function openPglite(dataDir?: string): Promise<Db> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const lite = await PGlite.create(dataDir);
+  let lock: DataDirLock | undefined;
+  if (dataDir) {
+    await mkdir(dataDir, { recursive: true });
+    lock = await lockDataDir(dataDir);
+  }
+  let lite: PGlite;
+  try {
+    lite = await PGlite.create(dataDir);
+  } catch (err) {
+    await lock?.release();
+    throw new Error(
+      `The database in ${dataDir ?? 'memory'} could not be opened (${(err as Error).message}). ` +
+        'If it was used by two servers at once it may be damaged: move the folder aside to start afresh, or restore it from a backup.',
+      { cause: err },
+    );
+  }
   const client = new pg.Client({ ...createPgConfig(lite), types: pgTypes });
   await client.connect();
   const q = wrapPg(client);
@@ -40,6 +55,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     close: async () => {
       await client.end().catch(() => {});
       await lite.close();
+      await lock?.release();
     },
   };
 }
