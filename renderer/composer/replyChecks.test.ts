@@ -42,14 +42,14 @@ describe('personal data in a public reply', () => {
 describe('template variables', () => {
   it('fills the known ones and lists the missing ones, which stay visible', () => {
     expect(
-      fillTemplate('Hi {{firstName}}, I am {{ agentName }}. Your case is {{caseId}}.', {
+      fillTemplate('Hi {firstName}, I am { agentName }. Your case is {caseId}.', {
         firstName: 'Dana',
         agentName: 'Sam',
         caseId: '',
       }),
-    ).toEqual({ text: 'Hi Dana, I am Sam. Your case is {{caseId}}.', missing: ['caseId'] });
-    expect(fillTemplate('Hello {{firstName}} and {{firstName}}', {})).toEqual({
-      text: 'Hello {{firstName}} and {{firstName}}',
+    ).toEqual({ text: 'Hi Dana, I am Sam. Your case is {caseId}.', missing: ['caseId'] });
+    expect(fillTemplate('Hello {firstName} and {firstName}', {})).toEqual({
+      text: 'Hello {firstName} and {firstName}',
       missing: ['firstName'],
     });
   });

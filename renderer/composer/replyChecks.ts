@@ -76,13 +76,13 @@ export interface FilledTemplate {
   missing: string[];
 }
 
-/** Fills `{{name}}` variables; unknown or empty ones stay visible in the text and are listed. */
+/** Fills `{name}` variables (as approved answers write them); empty or unknown ones stay visible and are listed. */
 export function fillTemplate(
   template: string,
   values: Readonly<Record<string, string | null | undefined>>,
 ): FilledTemplate {
   const missing = new Set<string>();
-  const text = template.replace(/\{\{\s*([a-zA-Z][\w.]*)\s*\}\}/g, (whole, name: string) => {
+  const text = template.replace(/\{\s*([a-zA-Z][\w.]*)\s*\}/g, (whole, name: string) => {
     const value = values[name];
     if (value === undefined || value === null || value.trim() === '') {
       missing.add(name);
