@@ -6,6 +6,7 @@ import { createAppStore, StoreContext } from '../store/store';
 import { SyncDb } from '../sync/db';
 import type { SyncConnection } from '../sync/syncConnection';
 import { SyncContext } from '../sync/ui/syncContext';
+import { workerStatus } from '../test/workerStatus';
 import { SyncPanel } from './SyncPanel';
 
 const reply = (conversationId: string): Op => ({
@@ -46,17 +47,9 @@ describe('SyncPanel', () => {
     const issue = vi.fn(() => Promise.resolve());
     const connection = { issue } as unknown as SyncConnection;
     const store = createAppStore();
-    store.getState().setSyncStatus({
-      connection: 'online',
-      pending: 0,
-      oldestPendingAt: null,
-      lastSyncedAt: null,
-      issues: 1,
-      stuck: false,
-      needsToken: false,
-      storage: { persisted: false, usage: null, quota: null },
-      problem: null,
-    });
+    store
+      .getState()
+      .setSyncStatus(workerStatus({ issues: 1, storage: { persisted: false, usage: null, quota: null } }));
     render(
       <StoreContext.Provider value={store}>
         <SyncContext.Provider value={{ connection, db, agentId: 'a1' }}>

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkerStatus } from '../sync/workerProtocol';
+import { workerStatus } from '../test/workerStatus';
 import { syncLabel, syncState } from './SyncStatusPill';
 
-const base: WorkerStatus = {
-  connection: 'online',
-  pending: 0,
-  oldestPendingAt: null,
-  lastSyncedAt: null,
-  issues: 0,
-  stuck: false,
-  needsToken: false,
-  storage: { persisted: true, usage: null, quota: null },
-  problem: null,
-};
+const base = workerStatus();
 const now = Date.parse('2026-11-25T12:00:00Z');
 
 describe('sync status line', () => {

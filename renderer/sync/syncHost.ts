@@ -181,11 +181,11 @@ export class SyncHost {
         return socket;
       },
     });
-    const offEngine = session.engine.subscribe(() => void this.publish(session));
+    const offEngine = session.engine.subscribe((status) => void this.publish(session, session.ports, status));
     // Another window's engine (dedicated workers, one per window) may drain this outbox: its
     // writes reach this worker through Dexie's cross-context notifications, not through our engine.
     const live = liveQuery(() => session.engine.status()).subscribe({
-      next: () => void this.publish(session),
+      next: (status) => void this.publish(session, session.ports, status),
       error: () => undefined,
     });
     session.stopListening = () => {
@@ -214,14 +214,13 @@ export class SyncHost {
     session.db.close();
   }
 
-  /** Sends the status to the session's windows (or the given ones). */
-  private async publish(session: Session, to: Iterable<SyncPort> = session.ports): Promise<void> {
+  /** Sends the status (as just read by its caller, or read now) to the session's windows. */
+  private async publish(session: Session, to: Iterable<SyncPort> = session.ports, known?: SyncStatus): Promise<void> {
     const ports = [...to];
     if (ports.length === 0) return;
-    // Read fresh each time: statuses computed earlier may arrive later than this one.
     let status: SyncStatus;
     try {
-      status = await session.engine.status();
+      status = known ?? (await session.engine.status());
     } catch {
       return; // the database closed under us (sign-out); nobody is left to tell
     }

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { startTestServer } from '../../server/testing/testServer';
 import { FaultProxy, type Direction, type FaultKind } from './faultProxy';
-import { addReports, checkClient, emptyReport, seededRandom, serverView, type PlannedOp } from './invariants';
+import {
+  addReports,
+  checkClient,
+  emptyReport,
+  seededRandom,
+  serverView,
+  type InvariantReport,
+  type PlannedOp,
+} from './invariants';
 import { Device } from './syncClient';
 
 export { invariantsHeld } from './invariants';
@@ -25,22 +33,12 @@ export interface ChaosOptions {
 
 export type FaultCountsByKind = Record<FaultKind | 'restart', number>;
 
-export interface ChaosSummary {
+/** A chaos run: its shape, and the invariants summed over its devices. */
+export interface ChaosSummary extends InvariantReport {
   seed: number;
   clients: number;
-  ops: number;
   faults: number;
   faultsByKind: FaultCountsByKind;
-  applied: number;
-  rejected: number;
-  lost: number;
-  duplicated: number;
-  outOfOrder: number;
-  seqGaps: number;
-  cursorRegressions: number;
-  phantoms: number;
-  converged: boolean;
-  divergence: string[];
   ms: number;
 }
 

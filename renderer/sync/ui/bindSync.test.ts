@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { HostEvent, HostEventPayload, SessionStatus, StoredSession, SwitchboardBridge } from '../../../shared/ipc';
 import { createAppStore } from '../../store/store';
 import { SyncConnection, type WorkerPortLike } from '../syncConnection';
-import type { WorkerMessage, WorkerRequest, WorkerStatus } from '../workerProtocol';
+import { workerStatus } from '../../test/workerStatus';
+import type { WorkerMessage, WorkerRequest } from '../workerProtocol';
 import { bindSync } from './bindSync';
 
 const session: StoredSession = {
@@ -13,18 +14,7 @@ const session: StoredSession = {
   expiresAt: '2030-01-01T00:00:00.000Z',
 };
 
-const status = (over: Partial<WorkerStatus> = {}): WorkerStatus => ({
-  connection: 'online',
-  pending: 0,
-  oldestPendingAt: null,
-  lastSyncedAt: null,
-  issues: 0,
-  stuck: false,
-  needsToken: false,
-  storage: { persisted: true, usage: 1, quota: 100 },
-  problem: null,
-  ...over,
-});
+const status = workerStatus;
 
 /** The worker's side of the port: records requests and answers them; the test sends the rest. */
 class FakeWorker implements WorkerPortLike {
