@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Diagnostics } from '../../shared/ipc';
 import { useHost } from '../host/hostContext';
+import { ConnectionFacts } from './ConnectionFacts';
 
 /** The snapshot support asks for: versions, policy state, where settings came from. No secrets. */
 export function DiagnosticsPanel({ onClose }: { onClose: () => void }) {
@@ -22,6 +23,7 @@ export function DiagnosticsPanel({ onClose }: { onClose: () => void }) {
           Close
         </button>
       </header>
+      <ConnectionFacts />
       {error && <p className="error">{error}</p>}
       <pre data-testid="diagnostics">{text || 'Collecting…'}</pre>
     </section>

@@ -27,6 +27,12 @@ const WARN_AT_LEAST_MS = 5 * 60_000;
 
 const time = (v: unknown): number | null => (typeof v === 'string' ? Date.parse(v) || null : null);
 
+/** From when a target due `at` shows as a warning: the last quarter of its span, and never less than 5 minutes. */
+export function warnFrom(at: number, openedAt?: number): number {
+  const span = openedAt !== undefined ? at - openedAt : null;
+  return at - Math.max(WARN_AT_LEAST_MS, span ? span * WARN_SHARE : 0);
+}
+
 export function slaClock(c: SlaTargets, now: number, openedAt?: number): SlaClock {
   if (time(c.resolvedAt) !== null) return { state: 'none', target: null, remainingMs: null, label: '' };
   const open: [SlaClock['target'], number | null][] = [
@@ -38,9 +44,7 @@ export function slaClock(c: SlaTargets, now: number, openedAt?: number): SlaCloc
   if (!due) return { state: 'none', target: null, remainingMs: null, label: '' };
   const [target, at] = due;
   const remainingMs = at - now;
-  const span = openedAt !== undefined ? at - openedAt : null;
-  const warnWithin = Math.max(WARN_AT_LEAST_MS, span ? span * WARN_SHARE : 0);
-  const state: SlaState = remainingMs < 0 ? 'breached' : remainingMs <= warnWithin ? 'warning' : 'ok';
+  const state: SlaState = remainingMs < 0 ? 'breached' : now >= warnFrom(at, openedAt) ? 'warning' : 'ok';
   return { state, target, remainingMs, label: (remainingMs < 0 ? 'overdue ' : '') + duration(Math.abs(remainingMs)) };
 }
 

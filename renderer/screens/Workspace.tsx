@@ -1,64 +1,109 @@
 import { useState } from 'react';
 import { ConnectionStatus } from '../components/ConnectionStatus';
 import { DiagnosticsPanel } from '../components/DiagnosticsPanel';
+import { OfflineBanner } from '../components/OfflineBanner';
 import { PresencePicker } from '../components/PresencePicker';
 import { SyncPanel } from '../components/SyncPanel';
 import { SyncStatusPill } from '../components/SyncStatusPill';
 import { useHost } from '../host/hostContext';
+import { Inbox } from '../inbox/Inbox';
+import { useInboxSource } from '../inbox/useInboxSource';
+import { Offers } from '../offers/Offers';
+import { CommandPalette } from '../shortcuts/CommandPalette';
+import { ShortcutOverlay } from '../shortcuts/ShortcutOverlay';
+import { ShortcutsContext, useCommands } from '../shortcuts/useCommands';
+import { useShortcutRegistry } from '../shortcuts/useShortcutRegistry';
 import { useAppStore } from '../store/store';
 import { SyncContext } from '../sync/ui/syncContext';
 import { useSyncBinding } from '../sync/ui/useSyncBinding';
+import { ConversationPane } from './ConversationPane';
 
-function formatTime(ms: number | null): string {
-  return ms ? new Date(ms).toLocaleTimeString() : 'not yet';
-}
+type Dialog = 'sync' | 'diagnostics' | 'palette' | 'shortcuts' | null;
 
-/** The signed-in shell. The inbox, conversation and composer plug in here in later issues. */
+/** The signed-in shell: offers and the inbox on the left, the open conversation on the right. */
 export function Workspace() {
   const host = useHost();
   const session = useAppStore((s) => s.session);
   const tokenNotice = useAppStore((s) => s.tokenNotice);
-  const networkOnline = useAppStore((s) => s.networkOnline);
-  const serverReach = useAppStore((s) => s.serverReach);
-  const health = useAppStore((s) => s.serverHealth);
-  const lastCheckedAt = useAppStore((s) => s.lastCheckedAt);
   const setSession = useAppStore((s) => s.setSession);
   const setSettingsOpen = useAppStore((s) => s.setSettingsOpen);
   const commandError = useAppStore((s) => s.commandError);
   const setCommandError = useAppStore((s) => s.setCommandError);
-  const [showDiagnostics, setShowDiagnostics] = useState(false);
-  const [showSync, setShowSync] = useState(false);
+  const singleKeys = useAppStore((s) => s.settingsView?.settings.singleKeyShortcuts ?? true);
+  const [dialog, setDialog] = useState<Dialog>(null);
   const sync = useSyncBinding();
+  const source = useInboxSource(sync?.db, sync?.agentId);
+  const registry = useShortcutRegistry(singleKeys);
+
+  useCommands(
+    [
+      {
+        id: 'app.palette',
+        title: 'Open the command palette',
+        section: 'General',
+        keys: ['Mod+K'],
+        run: () => setDialog('palette'),
+      },
+      {
+        id: 'app.shortcuts',
+        title: 'Show keyboard shortcuts',
+        section: 'General',
+        keys: ['?'],
+        run: () => setDialog('shortcuts'),
+      },
+      {
+        id: 'app.sync',
+        title: 'Show sync and queued work',
+        section: 'General',
+        keys: [],
+        run: () => setDialog('sync'),
+      },
+      {
+        id: 'app.settings',
+        title: 'Open settings',
+        section: 'General',
+        keys: ['Mod+,'],
+        run: () => setSettingsOpen(true),
+      },
+    ],
+    registry,
+  );
+
   if (!session) return null;
 
   const signOut = async () => {
     const status = await host.clearSession();
     setSession(null, status.storage, status.notice);
   };
+  const close = () => setDialog(null);
 
   return (
-    <SyncContext.Provider value={sync}>
-      <div className="workspace">
-        <header className="topbar">
-          <span className="brand">Switchboard</span>
-          <ConnectionStatus />
-          <SyncStatusPill onOpen={() => setShowSync(true)} />
-          <span className="spacer" />
-          <PresencePicker />
-          <span className="who" data-testid="signed-in-agent">
-            {session.agent.name} <span className="role">{session.agent.role}</span>
-          </span>
-          <button type="button" onClick={() => setShowDiagnostics(true)}>
-            Diagnostics
-          </button>
-          <button type="button" onClick={() => setSettingsOpen(true)}>
-            Settings
-          </button>
-          <button type="button" onClick={() => void signOut()}>
-            Sign out
-          </button>
-        </header>
-        <main className="workspace-main">
+    <ShortcutsContext.Provider value={registry}>
+      <SyncContext.Provider value={sync}>
+        <div className="workspace">
+          <header className="topbar">
+            <span className="brand">Switchboard</span>
+            <ConnectionStatus />
+            <SyncStatusPill onOpen={() => setDialog('sync')} />
+            <span className="spacer" />
+            <PresencePicker />
+            <span className="who" data-testid="signed-in-agent">
+              {session.agent.name} <span className="role">{session.agent.role}</span>
+            </span>
+            <button type="button" onClick={() => setDialog('shortcuts')} aria-label="Keyboard shortcuts">
+              ?
+            </button>
+            <button type="button" onClick={() => setDialog('diagnostics')}>
+              Diagnostics
+            </button>
+            <button type="button" onClick={() => setSettingsOpen(true)}>
+              Settings
+            </button>
+            <button type="button" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </header>
+          <OfflineBanner />
           {commandError && (
             <p className="notice notice-error" role="alert" data-testid="command-error">
               {commandError}{' '}
@@ -72,25 +117,27 @@ export function Workspace() {
               {tokenNotice}
             </p>
           )}
-          <section className="panel" aria-labelledby="connection-title">
-            <h2 id="connection-title">Connection</h2>
-            <dl className="facts">
-              <dt>Network</dt>
-              <dd data-testid="network-state">{networkOnline ? 'online' : 'offline'}</dd>
-              <dt>Server</dt>
-              <dd>
-                <code>{session.serverUrl}</code> — <span data-testid="server-reach">{serverReach}</span>
-              </dd>
-              <dt>Server version</dt>
-              <dd>{health ? `${health.version} (${health.db})` : 'unknown'}</dd>
-              <dt>Last checked</dt>
-              <dd>{formatTime(lastCheckedAt)}</dd>
-            </dl>
-          </section>
-          {showSync && <SyncPanel onClose={() => setShowSync(false)} />}
-          {showDiagnostics && <DiagnosticsPanel onClose={() => setShowDiagnostics(false)} />}
-        </main>
-      </div>
-    </SyncContext.Provider>
+          <main className="workspace-main workspace-grid">
+            <div className="work-column">
+              <Offers />
+              {source && <Inbox source={source} agentId={session.agent.id} role={session.agent.role} />}
+            </div>
+            <ConversationPane />
+          </main>
+          {dialog === 'sync' && (
+            <div className="overlay">
+              <SyncPanel onClose={close} />
+            </div>
+          )}
+          {dialog === 'diagnostics' && (
+            <div className="overlay">
+              <DiagnosticsPanel onClose={close} />
+            </div>
+          )}
+          {dialog === 'palette' && <CommandPalette registry={registry} onClose={close} />}
+          {dialog === 'shortcuts' && <ShortcutOverlay registry={registry} singleKeys={singleKeys} onClose={close} />}
+        </div>
+      </SyncContext.Provider>
+    </ShortcutsContext.Provider>
   );
 }

@@ -62,6 +62,13 @@ export interface DraftRow {
   createdAt: number;
 }
 
+/** When the agent last opened a conversation on this computer: what "unread" is measured against. */
+export interface ReadRow {
+  conversationId: string;
+  /** Epoch milliseconds. */
+  readAt: number;
+}
+
 export interface MetaRow {
   key: 'clientId' | 'nextSeq' | 'cursor' | 'lastSyncedAt' | 'agentId';
   value: string | number;
@@ -89,6 +96,7 @@ export class SyncDb extends Dexie {
   syncIssues!: EntityTable<SyncIssueRow, 'id'>;
   drafts!: EntityTable<DraftRow, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  reads!: EntityTable<ReadRow, 'conversationId'>;
 
   constructor(name: string, deps?: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange }) {
     super(name, { chromeTransactionDurability: 'strict', ...(deps ?? {}) });
@@ -109,6 +117,8 @@ export class SyncDb extends Dexie {
       drafts: 'id, conversationId',
       meta: 'key',
     });
+    // Version 2: read marks for the inbox's unread state. Local to this computer, never synced.
+    this.version(2).stores({ reads: 'conversationId' });
   }
 
   mirror(entity: Entity): Table<MirrorRow, string> {

@@ -22,8 +22,9 @@ test.describe('web agent shell', () => {
     await page.getByLabel('Password').fill(DEMO_AGENT.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByTestId('signed-in-agent')).toContainText('Dana Agent');
-    await expect(page.getByTestId('server-reach')).toHaveText('reachable');
     await expect(page.getByTestId('token-notice')).toContainText('until you close this tab');
+    await page.getByRole('button', { name: 'Diagnostics' }).click();
+    await expect(page.getByTestId('server-reach')).toHaveText('reachable');
 
     const signIns = backend.requests.filter((r) => r.path === '/api/session' && r.method === 'POST');
     expect(signIns).toHaveLength(2);
@@ -55,6 +56,8 @@ test.describe('web agent shell', () => {
     await expect(status).toHaveAttribute('data-state', 'connected');
     await context.setOffline(true);
     await expect(status).toHaveAttribute('data-state', 'offline');
+    await expect(page.getByTestId('offline-banner')).toContainText('You are offline');
+    await page.getByRole('button', { name: 'Diagnostics' }).click();
     await expect(page.getByTestId('network-state')).toHaveText('offline');
     await context.setOffline(false);
     await expect(status).toHaveAttribute('data-state', 'connected');

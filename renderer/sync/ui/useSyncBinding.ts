@@ -41,10 +41,11 @@ export function useSyncBinding(): SyncHandle | null {
       ...(nav?.storage ? { storage: nav.storage } : {}),
       ...(nav && 'locks' in nav ? { locks: { request: (name, cb) => nav.locks.request(name, () => cb()) } } : {}),
     }).then((stop) => {
-      if (cancelled) void stop();
-      else unbind = stop;
+      if (cancelled) return void stop();
+      unbind = stop;
+      // Commands go to the worker only once it started this session: an early click would be refused.
+      setHandle({ connection, db, agentId: session.agent.id });
     });
-    setHandle({ connection, db, agentId: session.agent.id });
     return () => {
       cancelled = true;
       void unbind?.();
