@@ -28,6 +28,11 @@ export default defineConfig({
     base: './',
     plugins: [react()],
     define: { __APP_VERSION__: JSON.stringify(version) },
+    resolve: {
+      // twitter-text's ESM build has only a default export; its CommonJS build has the named
+      // `parseTweet` the composer imports (and that its types describe), so bundle that one.
+      alias: [{ find: /^twitter-text$/, replacement: resolve(root, 'node_modules/twitter-text/dist/index.js') }],
+    },
     // The sync worker is an ES module worker (SharedWorker where there is one).
     worker: { format: 'es' },
     build: {

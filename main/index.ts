@@ -1,4 +1,15 @@
-import { app, ipcMain, net, powerMonitor, protocol, safeStorage, session, shell, type BrowserWindow } from 'electron';
+import {
+  app,
+  ipcMain,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  type BrowserWindow,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +17,7 @@ import { contentSecurityPolicy } from '../shared/csp';
 import { hostEventContract, type HostEvent, type HostEventPayload } from '../shared/ipc';
 import { createAppProtocolHandler } from './appProtocol';
 import { APP_SCHEME } from './appUrl';
+import { createBadge } from './badge';
 import { hideOnClose } from './closeToTray';
 import { readDevOverrides } from './devOverrides';
 import { diagnosticsSnapshot } from './diagnostics';
@@ -13,6 +25,7 @@ import { settingsFiles, tokenFiles } from './files';
 import { handleIpc } from './ipcHandler';
 import { createLogger } from './log';
 import { decideNavigation, guardContents } from './navigationGuard';
+import { createNotifier } from './notifications';
 import { forwardOsSignals } from './osSignals';
 import { installPermissionHandlers } from './permissions';
 import { loadPolicy, machinePolicyPath } from './policy';
@@ -36,6 +49,8 @@ function boot(): void {
     },
   ]);
   app.enableSandbox();
+  // Windows shows an app's notifications only under its AppUserModelID (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('dev.switchboard.desktop');
 
   const here = path.dirname(fileURLToPath(import.meta.url));
   const rendererRoot = path.join(here, '../renderer');
@@ -48,12 +63,13 @@ function boot(): void {
   let allowedHosts: readonly string[] = [];
   const log = createLogger(() => 'info');
 
-  app.on('second-instance', () => {
-    if (!window) return;
+  const showWindow = () => {
+    if (!window || window.isDestroyed()) return;
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
-  });
+  };
+  app.on('second-instance', showWindow);
   app.on('before-quit', () => {
     quitting = true;
   });
@@ -148,15 +164,26 @@ function boot(): void {
         },
         register.log,
       );
+      const badge = createBadge(app);
       handleIpc(
         ipcMain,
         'badge:set',
         ({ count }) => {
-          app.setBadgeCount(count);
+          badge.set(count);
           return { ok: true as const };
         },
         register.log,
       );
+      const notifier = createNotifier({
+        isSupported: () => Notification.isSupported(),
+        create: (options) => new Notification({ ...options, icon: iconPath }),
+        enabled: () => settings.settings.notifications,
+        showWindow,
+        clicked: (tag) => emit('host:notificationClicked', { tag }),
+        platform: process.platform,
+        log: mainLog.warn,
+      });
+      handleIpc(ipcMain, 'notify:show', (notification) => notifier.show(notification), register.log);
 
       settings.onChange((view) => {
         allowedHosts = view.settings.allowedExternalHosts;
@@ -165,7 +192,7 @@ function boot(): void {
 
       window = createMainWindow(preloadPath, { show: !settings.settings.startMinimized, iconPath });
       hideOnClose(window, () => !quitting && settings.settings.closeToTray);
-      createTray(
+      const tray = createTray(
         trayIconPath,
         () => window,
         () => {
@@ -173,6 +200,7 @@ function boot(): void {
           app.quit();
         },
       );
+      badge.attachTray(tray);
     })
     .catch((err: unknown) => {
       console.error('[main] Switchboard could not start:', err);

@@ -201,4 +201,29 @@ describe('handleIpc', () => {
     expect(await invoke(appFrame)).toEqual({ ok: false, error: { code: 'failed', message: 'keyring exploded' } });
     expect(log).toHaveBeenCalledWith('ipc session:get: keyring exploded');
   });
+
+  it('hands notify:show a plain-text notification as sent', async () => {
+    const impl = vi.fn<IpcImpl<'notify:show'>>(() => ({ shown: true }));
+    const { invoke } = register('notify:show', impl);
+    const notification = { title: 'New web chat', body: 'From Dana Reyes:\nWhere is my order?', tag: 'c-1:assigned' };
+    expect(await invoke(appFrame, notification)).toEqual({ ok: true, value: { shown: true } });
+    expect(impl).toHaveBeenCalledWith(notification);
+  });
+
+  it.each([
+    ['an empty title', { title: '', body: '', tag: 't' }],
+    ['a title over 120 characters', { title: 'x'.repeat(121), body: '', tag: 't' }],
+    ['a body over 400 characters', { title: 'Hi', body: 'x'.repeat(401), tag: 't' }],
+    ['a line break in the title', { title: 'Hi\nthere', body: '', tag: 't' }],
+    ['a control character in the body', { title: 'Hi', body: 'bell\u0007', tag: 't' }],
+    ['a right-to-left override in the body', { title: 'Hi', body: 'invoice\u202Eexe.pdf', tag: 't' }],
+    ['a tag with a space', { title: 'Hi', body: '', tag: 'a b' }],
+    ['no tag', { title: 'Hi', body: '' }],
+    ['an extra key', { title: 'Hi', body: '', tag: 't', icon: 'https://evil.test/i.png' }],
+  ])('rejects notify:show with %s as invalid_request', async (_what, payload) => {
+    const impl = vi.fn<IpcImpl<'notify:show'>>(() => ({ shown: true }));
+    const { invoke } = register('notify:show', impl);
+    expect(await invoke(appFrame, payload)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(impl).not.toHaveBeenCalled();
+  });
 });

@@ -13,7 +13,14 @@ async function invoke<C extends IpcChannel>(channel: C, request?: IpcRequest<C>)
   throw error;
 }
 
-const events: readonly HostEvent[] = ['host:network', 'host:power', 'host:screen', 'host:idle', 'settings:changed'];
+const events: readonly HostEvent[] = [
+  'host:network',
+  'host:power',
+  'host:screen',
+  'host:idle',
+  'host:notificationClicked',
+  'settings:changed',
+];
 
 const bridge: SwitchboardBridge = {
   kind: 'electron',
@@ -28,6 +35,9 @@ const bridge: SwitchboardBridge = {
   setBadge: async (count) => {
     await invoke('badge:set', { count });
   },
+  notify: (notification) => invoke('notify:show', notification),
+  // Main decides per notification (the setting, OS support); there is no permission to ask for.
+  requestNotifications: () => Promise.resolve(true),
   on: (event, listener) => {
     if (!events.includes(event)) throw new Error(`unknown host event ${String(event)}`);
     const wrapped = (_event: IpcRendererEvent, payload: unknown) => listener(payload as never);

@@ -44,6 +44,8 @@ function fakeHost(overrides: Partial<SwitchboardBridge> = {}): SwitchboardBridge
     clearSession: vi.fn(() => Promise.resolve<SessionStatus>({ session: null, storage: 'keyring', notice: null })),
     openExternal: vi.fn(() => Promise.resolve({ opened: false })),
     setBadge: vi.fn(() => Promise.resolve()),
+    notify: vi.fn(() => Promise.resolve({ shown: false })),
+    requestNotifications: vi.fn(() => Promise.resolve(false)),
     on: vi.fn(() => () => undefined),
     ...overrides,
   };

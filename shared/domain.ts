@@ -59,3 +59,25 @@ export const TimestampSchema = z.iso.datetime({ offset: true }).refine((value) =
   const year = new Date(value).getUTCFullYear();
   return year >= 1 && year <= 9999;
 }, 'a date between the years 1 and 9999');
+
+/**
+ * Wrap-up outcomes an agent picks from (the server refuses any other code): a fixed list so
+ * reports can count them, with the label the UI shows.
+ */
+export const DISPOSITIONS = [
+  { code: 'resolved_first_contact', label: 'Resolved on first contact' },
+  { code: 'resolved_follow_up', label: 'Resolved after follow-up' },
+  { code: 'refund_issued', label: 'Refund issued' },
+  { code: 'information_given', label: 'Information given' },
+  { code: 'escalated', label: 'Escalated' },
+  { code: 'complaint_logged', label: 'Complaint logged' },
+  { code: 'no_response', label: 'No response from customer' },
+  { code: 'spam', label: 'Spam' },
+  { code: 'duplicate', label: 'Duplicate' },
+  { code: 'other', label: 'Other' },
+] as const satisfies readonly { code: string; label: string }[];
+export type DispositionCode = (typeof DISPOSITIONS)[number]['code'];
+
+export function isDispositionCode(code: string): code is DispositionCode {
+  return DISPOSITIONS.some((d) => d.code === code);
+}

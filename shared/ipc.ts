@@ -75,6 +75,47 @@ export const DiagnosticsSchema = z.object({
 });
 export type Diagnostics = z.infer<typeof DiagnosticsSchema>;
 
+/**
+ * Text shown by the OS, outside the app's CSP: one line for a title, a few for a body, nothing that
+ * could steer the text's direction or the OS's rendering (control and bidi override characters).
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const osText = (max: number, lines: 'one' | 'many') =>
+  z
+    .string()
+    .max(max)
+    .refine(
+      (s) => !(lines === 'one' ? NOT_ONE_LINE : NOT_PLAIN).test(s),
+      'must be plain text without control characters',
+    );
+
+export const NotificationRequestSchema = z
+  .object({
+    title: osText(120, 'one').min(1),
+    body: osText(400, 'many'),
+    /** One notification per tag: a newer one with the same tag replaces it. */
+    tag: z
+      .string()
+      .min(1)
+      .max(160)
+      .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only'),
+  })
+  .strict();
+export type NotificationRequest = z.infer<typeof NotificationRequestSchema>;
+
+export const NotificationResultSchema = z.object({
+  shown: z.boolean(),
+  /** Why it was not shown, in words the agent can act on. */
+  reason: z.string().optional(),
+});
+export type NotificationResult = z.infer<typeof NotificationResultSchema>;
+
+/** The same answer on both hosts when the agent (or policy) turned notifications off. */
+export const NOTIFICATIONS_OFF = 'Notifications are off in Settings.';
+
 const Empty = z.undefined();
 
 export const ipcContract = {
@@ -93,6 +134,7 @@ export const ipcContract = {
     request: z.object({ count: z.number().int().min(0).max(9999) }).strict(),
     response: z.object({ ok: z.literal(true) }),
   },
+  'notify:show': { request: NotificationRequestSchema, response: NotificationResultSchema },
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;
@@ -108,6 +150,8 @@ export const hostEventContract = {
   'host:power': z.object({ state: z.enum(['suspend', 'resume']) }),
   'host:screen': z.object({ state: z.enum(['lock', 'unlock']) }),
   'host:idle': z.object({ idleSeconds: z.number().int().min(0) }),
+  /** The agent clicked an OS notification; the window is already shown and focused. */
+  'host:notificationClicked': z.object({ tag: NotificationRequestSchema.shape.tag }),
   'settings:changed': SettingsViewSchema,
 } as const;
 
@@ -128,7 +172,15 @@ export interface SwitchboardBridge {
   saveSession(session: StoredSession): Promise<SessionStatus>;
   clearSession(): Promise<SessionStatus>;
   openExternal(url: string): Promise<OpenExternalResult>;
+  /** The count of work waiting: tray tooltip and app badge (desktop), tab title (web). */
   setBadge(count: number): Promise<void>;
+  /** An OS notification; `shown: false` with a reason when settings, the OS or the browser refuse. */
+  notify(notification: NotificationRequest): Promise<NotificationResult>;
+  /**
+   * Asks for permission to notify. Browsers allow the question only from a click, so call it from
+   * one; resolves true when notifications may be shown. The desktop app needs no permission.
+   */
+  requestNotifications(): Promise<boolean>;
   on<E extends HostEvent>(event: E, listener: (payload: HostEventPayload<E>) => void): () => void;
 }
 

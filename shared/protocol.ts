@@ -54,6 +54,11 @@ export const OpSchema = z.discriminatedUnion('type', [
       .object({ conversationId: Id, disposition: z.string().min(1).max(64), notes: z.string().max(5000).optional() })
       .strict(),
   ),
+  /** Hands the conversation to another department's queue, with a note saying why. */
+  op(
+    'conversation.escalate',
+    z.object({ conversationId: Id, department: z.string().min(1).max(64), note: Body }).strict(),
+  ),
   op('conversation.resolve', z.object({ conversationId: Id }).strict()),
   op('customer.link', z.object({ suggestionId: Id }).strict()),
   op('customer.refuse_link', z.object({ suggestionId: Id }).strict()),
@@ -142,6 +147,20 @@ export type PullResponse = z.infer<typeof PullResponseSchema>;
 
 /** `prev`: the last seq this socket held before the push; a client whose cursor differs pulls. -1 before any pull. */
 export const PushSchema = z.object({ changes: z.array(ChangeSchema), prev: z.number().int() });
+
+/**
+ * Collision presence: which conversation a socket shows and whether its agent types there.
+ * Ephemeral: never in the change log and not an op, so it is lost (and re-sent) on reconnect.
+ */
+export const ViewingSchema = z.object({ conversationId: Id.nullable(), typing: z.boolean() }).strict();
+export type Viewing = z.infer<typeof ViewingSchema>;
+
+/** The other agents viewing a conversation, sent to each viewer without itself; empty clears the warning. */
+export const CollisionSchema = z.object({
+  conversationId: Id,
+  others: z.array(z.object({ agentId: Id, name: z.string(), typing: z.boolean() })),
+});
+export type Collision = z.infer<typeof CollisionSchema>;
 
 /** Error answers to malformed socket events: a code and what to do. */
 export const SocketErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -37,6 +37,25 @@ describe('personal data in a public reply', () => {
     );
     expect(personalData('We are on it, 3 of 4 items shipped.')).toEqual([]);
   });
+
+  it('leaves ids alone: a case id or a UUID in a link is not a phone or a card, whatever its digits', () => {
+    // Seen in the shift e2e: {caseId} filled with a conversation id whose middle groups are digits.
+    expect(personalData('Track it at https://help.example.com/refunds/a65188ec-4465-4119-bc05-821372fdf769 ^AA')).toEqual(
+      [],
+    );
+    expect(personalData('Your case is 12345678-1234-4234-8234-123456789012.')).toEqual([]);
+    expect(personalData('Case 0a1b2c3d-1234-5678-9012-345678901234, release v2.4.1-5551234')).toEqual([]);
+    for (let i = 0; i < 500; i++) {
+      const id = crypto.randomUUID();
+      expect(personalData(`Your case is ${id}: https://help.example.com/cases/${id}`), id).toEqual([]);
+    }
+    // The same digits on their own still count.
+    expect(personalData('Call 4465-4119 or 415.555.0134.').map((f) => [f.kind, f.text])).toEqual([
+      ['phone', '4465-4119'],
+      ['phone', '415.555.0134'],
+    ]);
+    expect(personalData('Card 4111-1111-1111-1111, thanks').map((f) => f.kind)).toEqual(['card']);
+  });
 });
 
 describe('template variables', () => {

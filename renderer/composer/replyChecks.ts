@@ -45,10 +45,12 @@ const PATTERNS: [PersonalDataKind, RegExp][] = [
     'reference',
     /\b(?:order|account|acct|booking|invoice|ticket|customer|member|policy|ref(?:erence)?)\s*(?:no\.?|number|nr\.?|id)?\s*[#:]?\s*[A-Z0-9][A-Z0-9-]{4,}\b/gi,
   ],
+  // Cards and phones stand on their own: digits joined by a dash or a dot to letters or digits
+  // around them are part of a longer token (a case id, a UUID in a link, a version), not a number.
   // 13 to 19 digits, optionally grouped by spaces or dashes: a payment card.
-  ['card', /\b\d(?:[ -]?\d){12,18}\b/g],
+  ['card', /(?<!\w[-.])\b\d(?:[ -]?\d){12,18}\b(?![-.]\w)/g],
   // A phone number: an optional +, then 7 to 15 digits with the usual separators.
-  ['phone', /(?<![\w@])\+?\(?\d{1,4}\)?(?:[ .-]?\(?\d{2,4}\)?){2,5}(?![\w@])/g],
+  ['phone', /(?<![\w@])(?<!\w[-.])\+?\(?\d{1,4}\)?(?:[ .-]?\(?\d{2,4}\)?){2,5}(?![\w@])(?![-.]\w)/g],
 ];
 
 const DATE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;

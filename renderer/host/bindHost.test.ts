@@ -49,6 +49,8 @@ function fakeHost({ session: saved = null }: { session?: StoredSession | null } 
     clearSession: () => Promise.reject(new Error('not used')),
     openExternal: () => Promise.reject(new Error('not used')),
     setBadge: () => Promise.resolve(),
+    notify: () => Promise.resolve({ shown: false }),
+    requestNotifications: () => Promise.resolve(false),
     on: (event, listener) => {
       const set = listeners.get(event) ?? new Set<Listener>();
       listeners.set(event, set);

@@ -2,7 +2,7 @@ import { Window as HappyDOMWindow } from 'happy-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HostEvent, HostEventPayload, StoredSession } from '../../shared/ipc';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
-import { createBrowserHost } from './browserHost';
+import { createBrowserHost, NO_NOTIFICATIONS, NOTIFICATIONS_BLOCKED, NOTIFICATIONS_NOT_ALLOWED } from './browserHost';
 import type { Host } from './host';
 
 const USER_SETTINGS_KEY = 'switchboard.settings';
@@ -327,6 +327,127 @@ describe('browser host badge', () => {
 
     await host.setBadge(0);
     expect(page.document.title).toBe('Switchboard');
+  });
+});
+
+/** The Web Notification API as a stub: permission set by the test, notifications recorded. */
+function stubNotifications(page: HappyDOMWindow, permission: NotificationPermission, answer = permission) {
+  const shown: StubNotification[] = [];
+  class StubNotification {
+    static permission: NotificationPermission = permission;
+    static requestPermission = vi.fn(() => {
+      StubNotification.permission = answer;
+      return Promise.resolve(answer);
+    });
+    onclick: (() => void) | null = null;
+    closed = false;
+    constructor(
+      readonly title: string,
+      readonly options: NotificationOptions,
+    ) {
+      shown.push(this);
+    }
+    close() {
+      this.closed = true;
+    }
+  }
+  Object.assign(page, { Notification: StubNotification });
+  return { shown, Stub: StubNotification };
+}
+
+const offerNotice = { title: 'Incoming call from Dana Reyes', body: 'Refund for order 1042', tag: 'c1:offer' };
+
+describe('browser host notifications', () => {
+  it('shows a Web Notification with the body and tag once the site may notify', async () => {
+    const page = openPage();
+    const { shown } = stubNotifications(page, 'granted');
+
+    expect(await hostFor(page).notify(offerNotice)).toEqual({ shown: true });
+
+    expect(shown.map((n) => [n.title, n.options])).toEqual([
+      ['Incoming call from Dana Reyes', { body: 'Refund for order 1042', tag: 'c1:offer' }],
+    ]);
+  });
+
+  it('focuses the page, closes the notification and reports its tag when the agent clicks it', async () => {
+    const page = openPage();
+    const { shown } = stubNotifications(page, 'granted');
+    const focus = vi.spyOn(page, 'focus').mockImplementation(() => undefined);
+    const host = hostFor(page);
+    const clicks = record(host, 'host:notificationClicked');
+
+    await host.notify(offerNotice);
+    shown[0]!.onclick?.();
+
+    expect(focus).toHaveBeenCalled();
+    expect(shown[0]!.closed).toBe(true);
+    expect(clicks.seen).toEqual([{ tag: 'c1:offer' }]);
+  });
+
+  it('does not ask for permission on its own: before the agent allowed it, nothing shows and it says why', async () => {
+    const page = openPage();
+    const { shown, Stub } = stubNotifications(page, 'default');
+
+    expect(await hostFor(page).notify(offerNotice)).toEqual({ shown: false, reason: NOTIFICATIONS_NOT_ALLOWED });
+
+    expect(Stub.requestPermission).not.toHaveBeenCalled();
+    expect(shown).toEqual([]);
+  });
+
+  it('says the browser blocks notifications when the agent refused them', async () => {
+    const page = openPage();
+    stubNotifications(page, 'denied');
+
+    expect(await hostFor(page).notify(offerNotice)).toEqual({ shown: false, reason: NOTIFICATIONS_BLOCKED });
+  });
+
+  it('shows nothing when notifications are off in Settings, even with permission', async () => {
+    const page = openPage({ policy: JSON.stringify({ enforced: { notifications: false } }) });
+    const { shown } = stubNotifications(page, 'granted');
+
+    expect(await hostFor(page).notify(offerNotice)).toEqual({
+      shown: false,
+      reason: 'Notifications are off in Settings.',
+    });
+    expect(shown).toEqual([]);
+  });
+
+  it('says so in a browser without the Notification API', async () => {
+    const page = openPage();
+    Object.assign(page, { Notification: undefined });
+    const host = hostFor(page);
+
+    expect(await host.notify(offerNotice)).toEqual({ shown: false, reason: NO_NOTIFICATIONS });
+    expect(await host.requestNotifications()).toBe(false);
+  });
+
+  it('refuses a notification the desktop bridge would refuse too', async () => {
+    const page = openPage();
+    const { shown } = stubNotifications(page, 'granted');
+
+    await expect(hostFor(page).notify({ ...offerNotice, body: 'pay\u202Egpj.exe' })).rejects.toThrow(
+      'must be plain text without control characters',
+    );
+    expect(shown).toEqual([]);
+  });
+
+  it('asks the browser for permission when the agent requests it, and answers whether it was given', async () => {
+    const page = openPage();
+    const { Stub } = stubNotifications(page, 'default', 'granted');
+    const host = hostFor(page);
+
+    expect(await host.requestNotifications()).toBe(true);
+    expect(Stub.requestPermission).toHaveBeenCalledTimes(1);
+    expect(await host.requestNotifications()).toBe(true);
+    expect(Stub.requestPermission).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not ask again once the agent refused: the browser would not show the question', async () => {
+    const page = openPage();
+    const { Stub } = stubNotifications(page, 'denied');
+
+    expect(await hostFor(page).requestNotifications()).toBe(false);
+    expect(Stub.requestPermission).not.toHaveBeenCalled();
   });
 });
 

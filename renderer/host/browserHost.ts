@@ -1,5 +1,7 @@
 import { externalLinkVerdict } from '../../shared/externalLinks';
 import {
+  NotificationRequestSchema,
+  NOTIFICATIONS_OFF,
   StoredSessionSchema,
   type HostEvent,
   type HostEventPayload,
@@ -21,6 +23,10 @@ const SESSION_KEY = 'switchboard.session';
 /** The web agent's host page may carry a policy (same schema as the machine policy file). */
 const POLICY_META = 'switchboard-policy';
 const SESSION_NOTICE = 'In the web agent your sign-in lasts until you close this tab.';
+export const NO_NOTIFICATIONS = 'This browser cannot show notifications.';
+export const NOTIFICATIONS_NOT_ALLOWED =
+  'Notifications are not allowed for Switchboard yet: allow them to hear of new work.';
+export const NOTIFICATIONS_BLOCKED = "The browser blocks this site's notifications: allow them in the site's settings.";
 /** A gap this much longer than the timer means the machine slept. */
 const SLEEP_GAP_MS = 30_000;
 const TICK_MS = 5_000;
@@ -165,6 +171,37 @@ export function createBrowserHost(win: Window): Host {
       win.document.title = count > 0 ? `(${count}) Switchboard` : 'Switchboard';
       return Promise.resolve();
     },
+    notify: (request) => {
+      const parsed = NotificationRequestSchema.safeParse(request);
+      if (!parsed.success) return Promise.reject(new Error(`notify: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
+      const { title, body, tag } = parsed.data;
+      if (!view().settings.notifications) return Promise.resolve({ shown: false, reason: NOTIFICATIONS_OFF });
+      const Notice = notificationApi(win);
+      if (!Notice) return Promise.resolve({ shown: false, reason: NO_NOTIFICATIONS });
+      // A page may ask for permission only from a click (requestNotifications); here it only looks.
+      if (Notice.permission !== 'granted') {
+        const reason = Notice.permission === 'denied' ? NOTIFICATIONS_BLOCKED : NOTIFICATIONS_NOT_ALLOWED;
+        return Promise.resolve({ shown: false, reason });
+      }
+      try {
+        const notification = new Notice(title, { body, tag });
+        notification.onclick = () => {
+          win.focus();
+          notification.close();
+          emit('host:notificationClicked', { tag });
+        };
+        return Promise.resolve({ shown: true });
+      } catch (err) {
+        // Some browsers (Chrome on Android) allow notifications only through a service worker.
+        return Promise.resolve({ shown: false, reason: `${NO_NOTIFICATIONS} (${(err as Error).message})` });
+      }
+    },
+    requestNotifications: async () => {
+      const Notice = notificationApi(win);
+      if (!Notice) return false;
+      if (Notice.permission !== 'default') return Notice.permission === 'granted';
+      return (await Notice.requestPermission()) === 'granted';
+    },
     on: (event, listener) => {
       const set = listeners.get(event) ?? new Set<Listener>();
       listeners.set(event, set);
@@ -174,6 +211,11 @@ export function createBrowserHost(win: Window): Host {
       };
     },
   };
+}
+
+/** The page's Web Notification API, where the browser has one (not in every webview or context). */
+function notificationApi(win: Window): typeof Notification | null {
+  return (win as Window & { Notification?: typeof Notification }).Notification ?? null;
 }
 
 function readPagePolicy(doc: Document): PolicyState {

@@ -19,7 +19,7 @@ export const CHANNEL_MARKS: Record<Channel, string> = {
   messenger: 'm',
   email: '@',
   voice: '☎',
-  chat: '💬',
+  chat: 'C',
 };
 
 /** 12,300 → "12k": reach is read at a glance, not counted. */

@@ -1,5 +1,6 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect } from 'react';
+import { ConversationView } from '../conversation/ConversationView';
 import { useAppStore } from '../store/store';
 import { useSync } from '../sync/ui/syncContext';
 
@@ -10,6 +11,7 @@ import { useSync } from '../sync/ui/syncContext';
 export function ConversationPane() {
   const sync = useSync();
   const openId = useAppStore((s) => s.openConversationId);
+  const open = useAppStore((s) => s.openConversation);
   const lastInboundAt = useLiveQuery(
     async () => (openId && sync ? (await sync.db.conversations.get(openId))?.lastInboundAt : undefined),
     [openId, sync],
@@ -22,7 +24,7 @@ export function ConversationPane() {
   return (
     <section className="conversation-pane" aria-label="Conversation">
       {openId ? (
-        <p className="empty-conversation">Opening {openId}…</p>
+        <ConversationView conversationId={openId} onClosed={() => open(null)} onOpenConversation={open} />
       ) : (
         <p className="empty-conversation">Choose a conversation from the inbox, or press Ctrl+K for commands.</p>
       )}

@@ -1,4 +1,7 @@
 import { useState } from 'react';
+import { IdlePrompt } from '../attention/IdlePrompt';
+import { useAttention } from '../attention/useAttention';
+import { useIdleAway } from '../attention/useIdleAway';
 import { ConnectionStatus } from '../components/ConnectionStatus';
 import { DiagnosticsPanel } from '../components/DiagnosticsPanel';
 import { OfflineBanner } from '../components/OfflineBanner';
@@ -34,6 +37,8 @@ export function Workspace() {
   const sync = useSyncBinding();
   const source = useInboxSource(sync?.db, sync?.agentId);
   const registry = useShortcutRegistry(singleKeys);
+  const attention = useAttention({ sync });
+  const idleAway = useIdleAway({ sync });
 
   useCommands(
     [
@@ -82,7 +87,7 @@ export function Workspace() {
       <SyncContext.Provider value={sync}>
         <div className="workspace">
           <header className="topbar">
-            <span className="brand">Switchboard</span>
+            <h1 className="brand">Switchboard</h1>
             <ConnectionStatus />
             <SyncStatusPill onOpen={() => setDialog('sync')} />
             <span className="spacer" />
@@ -103,21 +108,32 @@ export function Workspace() {
               Sign out
             </button>
           </header>
-          <OfflineBanner />
-          {commandError && (
-            <p className="notice notice-error" role="alert" data-testid="command-error">
-              {commandError}{' '}
-              <button type="button" onClick={() => setCommandError(null)}>
-                Dismiss
-              </button>
-            </p>
-          )}
-          {tokenNotice && (
-            <p className="notice" role="note" data-testid="token-notice">
-              {tokenNotice}
-            </p>
-          )}
           <main className="workspace-main workspace-grid">
+            <div className="workspace-notices">
+              <OfflineBanner />
+              {commandError && (
+                <p className="notice notice-error" role="alert" data-testid="command-error">
+                  {commandError}{' '}
+                  <button type="button" onClick={() => setCommandError(null)}>
+                    Dismiss
+                  </button>
+                </p>
+              )}
+              {tokenNotice && (
+                <p className="notice" role="note" data-testid="token-notice">
+                  {tokenNotice}
+                </p>
+              )}
+              <IdlePrompt {...idleAway} />
+              {attention.notificationProblem && (
+                <p className="notice" data-testid="notification-problem">
+                  {attention.notificationProblem}{' '}
+                  <button type="button" onClick={() => void host.requestNotifications()}>
+                    Allow notifications
+                  </button>
+                </p>
+              )}
+            </div>
             <div className="work-column">
               <Offers />
               {source && <Inbox source={source} agentId={session.agent.id} role={session.agent.role} />}

@@ -71,6 +71,7 @@ export function effectsOf(op: Op, ctx: EffectContext): RowEffect[] {
       return effects;
     }
     case 'conversation.transfer':
+    case 'conversation.escalate':
       // Handed on: it leaves the sender's view (a lead watching the team keeps it until the server says).
       return [
         {

@@ -2,14 +2,18 @@ import type { Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import {
+  CollisionSchema,
   OpResultSchema,
   OpSchema,
   PullResponseSchema,
   PushSchema,
+  ViewingSchema,
   type Change,
+  type Collision,
   type Op,
   type OpResult,
   type OpType,
+  type Viewing,
 } from '../../shared/protocol';
 import { oneAtATime } from '../../shared/oneAtATime';
 import type { MetaRow, OutboxRow, SyncDb, SyncIssueRow } from './db';
@@ -82,6 +86,9 @@ export class SyncEngine {
   private pullTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
+  /** Collision presence: what this device shows now, sent again after every reconnect. */
+  private viewing: Viewing = { conversationId: null, typing: false };
+  private readonly collisionListeners = new Set<(collision: Collision) => void>();
 
   private constructor(options: SyncEngineOptions, clientId: string) {
     this.db = options.db;
@@ -102,9 +109,22 @@ export class SyncEngine {
     this.socket.on('connect', () => {
       this.failures = 0;
       void this.catchUp().then(() => this.kick());
+      // The server forgot this socket's view with the old connection.
+      if (this.viewing.conversationId !== null) void this.sendViewing();
       this.notify();
     });
-    this.socket.on('disconnect', () => this.notify());
+    this.socket.on('disconnect', () => {
+      // Offline, nobody can be seen: a warning kept on screen would be a guess.
+      if (this.viewing.conversationId !== null) this.emitCollision(this.viewing.conversationId, []);
+      this.notify();
+    });
+    this.socket.on('collision', (raw: unknown) => {
+      const parsed = CollisionSchema.safeParse(raw);
+      // One that crossed a newer view on the wire is about a conversation no longer shown.
+      if (parsed.success && parsed.data.conversationId === this.viewing.conversationId) {
+        this.collisionListeners.forEach((l) => l(parsed.data));
+      }
+    });
     // A push that cannot be applied now (a pull timed out, the database is closing) is not lost:
     // the next connect or pull starts from the cursor, which only moves with what was applied.
     this.socket.on('changes', (push: unknown) => void this.onPush(push).catch(() => this.schedulePull()));
@@ -160,6 +180,43 @@ export class SyncEngine {
     this.notify();
     this.kick();
     return op;
+  }
+
+  // --- Collision presence: ephemeral, never an op nor in the outbox ---
+
+  /**
+   * Tells the server which conversation this device shows and whether the agent types in it.
+   * Only the newest view matters, so offline it is kept (not queued) and sent once connected.
+   * Resolves when the server answered, or at once offline; a refusal or a lost answer is not an
+   * error: the warning is a hint, and the next reconnect sends the view again.
+   */
+  async view(viewing: Viewing): Promise<void> {
+    const next = ViewingSchema.parse(viewing);
+    const previous = this.viewing;
+    if (previous.conversationId === next.conversationId && previous.typing === next.typing) return;
+    this.viewing = next;
+    // The windows still showing the conversation left behind must not keep a warning about it.
+    if (previous.conversationId !== null && previous.conversationId !== next.conversationId) {
+      this.emitCollision(previous.conversationId, []);
+    }
+    if (this.socket.connected) await this.sendViewing();
+  }
+
+  onCollision(listener: (collision: Collision) => void): () => void {
+    this.collisionListeners.add(listener);
+    return () => this.collisionListeners.delete(listener);
+  }
+
+  private async sendViewing(): Promise<void> {
+    try {
+      await this.socket.timeout(this.o.ackTimeoutMs).emitWithAck('viewing', this.viewing);
+    } catch {
+      // No answer in time: the link is going down, and the reconnect sends the view again.
+    }
+  }
+
+  private emitCollision(conversationId: string, others: Collision['others']): void {
+    this.collisionListeners.forEach((l) => l({ conversationId, others }));
   }
 
   // --- Sync issues and their recovery actions ---

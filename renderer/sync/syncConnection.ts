@@ -1,4 +1,4 @@
-import type { OpType } from '../../shared/protocol';
+import type { Collision, OpType } from '../../shared/protocol';
 import type { OpPayload } from './engine';
 import {
   WorkerMessageSchema,
@@ -38,7 +38,10 @@ export class SyncConnection {
   private readonly waiting = new Map<number, Waiter>();
   private readonly statusListeners = new Set<(status: WorkerStatus) => void>();
   private readonly tokenListeners = new Set<(reason: 'token_expired' | 'unauthorized') => void>();
+  private readonly collisionListeners = new Set<(c: Collision) => void>();
   private failure: SyncRequestError | null = null;
+  /** What this window told the worker it shows: collisions about anything else are not for it. */
+  private viewing: { conversationId: string | null; typing: boolean } = { conversationId: null, typing: false };
   lastStatus: WorkerStatus | null = null;
 
   constructor(
@@ -51,7 +54,11 @@ export class SyncConnection {
   }
 
   start(session: SyncSession): Promise<{ clientId: string }> {
-    return this.request({ kind: 'start', session }) as Promise<{ clientId: string }>;
+    return (this.request({ kind: 'start', session }) as Promise<{ clientId: string }>).then((started) => {
+      // A view set before sign-in (or kept across a sign-in as someone else) reaches the new engine.
+      if (this.viewing.conversationId !== null) void this.sendView();
+      return started;
+    });
   }
 
   /** Resolves once the op and its effect are durable on this computer. */
@@ -76,6 +83,34 @@ export class SyncConnection {
 
   nudge(): Promise<void> {
     return this.request({ kind: 'nudge' }).then(() => undefined);
+  }
+
+  /** Tells the server which conversation this window shows (null: none) and whether the agent is typing in it. */
+  view(conversationId: string | null, typing: boolean): Promise<void> {
+    const previous = this.viewing.conversationId;
+    this.viewing = { conversationId, typing };
+    // The warning about the conversation left behind is cleared here, not left to the network.
+    if (previous !== null && previous !== conversationId) this.emitCollision({ conversationId: previous, others: [] });
+    return this.sendView();
+  }
+
+  /**
+   * Collision presence is a hint: it never fails a caller. Before sign-in, or once the worker
+   * stopped, the view is only kept, and sent when sync starts.
+   */
+  private sendView(): Promise<void> {
+    return this.request({ kind: 'view', ...this.viewing }).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Other agents viewing or typing in the conversation this window views; `others` empty clears it. */
+  onCollision(
+    listener: (c: { conversationId: string; others: { agentId: string; name: string; typing: boolean }[] }) => void,
+  ): () => void {
+    this.collisionListeners.add(listener);
+    return () => this.collisionListeners.delete(listener);
   }
 
   setToken(token: string): Promise<void> {
@@ -113,6 +148,10 @@ export class SyncConnection {
     this.waiting.clear();
   }
 
+  private emitCollision(collision: Collision): void {
+    this.collisionListeners.forEach((l) => l(collision));
+  }
+
   private request(body: WorkerRequestBody): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
@@ -131,6 +170,8 @@ export class SyncConnection {
       this.statusListeners.forEach((l) => l(message.status));
     } else if (message.kind === 'token_needed') {
       this.tokenListeners.forEach((l) => l(message.reason));
+    } else if (message.kind === 'collision') {
+      if (message.collision.conversationId === this.viewing.conversationId) this.emitCollision(message.collision);
     } else {
       const waiter = this.waiting.get(message.id);
       if (!waiter) return;

@@ -1,6 +1,7 @@
 import { liveQuery } from 'dexie';
 import type { Socket } from 'socket.io-client';
 import { ZodError } from 'zod';
+import type { Viewing } from '../../shared/protocol';
 import { type SyncDb, syncDbName } from './db';
 import { SyncEngine, type OpPayload, type SyncEngineOptions, type SyncStatus } from './engine';
 import {
@@ -36,6 +37,8 @@ export interface SyncHostDeps {
 interface Session {
   name: string;
   ports: Set<SyncPort>;
+  /** What each window shows, with when it last changed (a counter), for collision presence. */
+  views: Map<SyncPort, { viewing: Viewing; changed: number }>;
   token: string;
   db: SyncDb;
   engine: SyncEngine;
@@ -57,6 +60,7 @@ export class SyncHost {
   private readonly attached = new Map<SyncPort, Session>();
   private storageState: StorageState = { persisted: null, usage: null, quota: null };
   private storageCheckedAt = 0;
+  private viewChanges = 0;
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly deps: SyncHostDeps) {
@@ -120,6 +124,13 @@ export class SyncHost {
         engine.nudge();
         await this.publish(session);
         return null;
+      case 'view':
+        session.views.set(port, {
+          viewing: { conversationId: request.conversationId, typing: request.typing },
+          changed: ++this.viewChanges,
+        });
+        await engine.view(combinedView(session));
+        return null;
       case 'stop':
         await this.detach(port);
         return null;
@@ -160,7 +171,14 @@ export class SyncHost {
       db.close();
       throw err;
     }
-    const session = { name, ports: new Set(), token: spec.token, db, needsToken: null } as unknown as Session;
+    const session = {
+      name,
+      ports: new Set(),
+      views: new Map(),
+      token: spec.token,
+      db,
+      needsToken: null,
+    } as unknown as Session;
     const locks = this.deps.locks;
     session.engine = await SyncEngine.open({
       ...this.deps.engine,
@@ -188,8 +206,13 @@ export class SyncHost {
       next: (status) => void this.publish(session, session.ports, status),
       error: () => undefined,
     });
+    // Every window of the session hears it; each keeps only the conversation it shows.
+    const offCollision = session.engine.onCollision((collision) => {
+      for (const port of session.ports) port.postMessage({ kind: 'collision', collision });
+    });
     session.stopListening = () => {
       offEngine();
+      offCollision();
       live.unsubscribe();
     };
     return session;
@@ -206,6 +229,9 @@ export class SyncHost {
     if (!session) return;
     this.attached.delete(port);
     session.ports.delete(port);
+    if (session.views.delete(port) && session.ports.size > 0) {
+      await session.engine.view(combinedView(session)).catch(() => undefined);
+    }
     if (session.ports.size > 0) return;
     // The last window of this agent let go (sign-out): close; the data and the outbox stay.
     this.sessions.delete(session.name);
@@ -271,6 +297,21 @@ export class SyncHostError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The server sees one socket per engine, so the windows' views are combined into one: the most
+ * recently changed view of a window that shows a conversation (the one the agent is working in),
+ * and none only when no window shows one. A window closing or showing nothing does not blank the
+ * warning of another window still on a conversation. Windows on other conversations get no
+ * warning meanwhile: presence is a hint, and one socket views at most one conversation.
+ */
+function combinedView(session: Session): Viewing {
+  let newest: { viewing: Viewing; changed: number } | undefined;
+  for (const view of session.views.values()) {
+    if (view.viewing.conversationId !== null && (!newest || view.changed > newest.changed)) newest = view;
+  }
+  return newest?.viewing ?? { conversationId: null, typing: false };
 }
 
 function reply(port: SyncPort, id: number, problem: SyncProblem | undefined, value?: unknown): void {

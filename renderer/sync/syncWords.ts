@@ -1,3 +1,4 @@
+import { DISPOSITIONS } from '../../shared/domain';
 import type { Op, RejectReason } from '../../shared/protocol';
 
 /** What an op was, in the agent's words (the sync-issues list and the status line use these). */
@@ -17,8 +18,10 @@ export function describeOp(op: Op): string {
       return op.payload.to.kind === 'queue'
         ? `Transfer to the ${op.payload.to.skill} queue`
         : 'Transfer to a colleague';
+    case 'conversation.escalate':
+      return `Escalate to ${op.payload.department}: “${excerpt(op.payload.note)}”`;
     case 'conversation.wrap_up':
-      return `Wrap up as “${op.payload.disposition}”`;
+      return `Wrap up as “${dispositionLabel(op.payload.disposition)}”`;
     case 'conversation.resolve':
       return 'Resolve a conversation';
     case 'customer.link':
@@ -43,7 +46,7 @@ const reasons: Record<RejectReason | 'unknown', string> = {
   already_assigned: 'someone else took it first',
   version_conflict: 'someone changed it first',
   no_capacity: 'you have no free capacity for it',
-  unknown_skill: 'that queue does not exist',
+  unknown_skill: 'no agent works in that queue or department',
   agent_unavailable: 'that colleague is not available',
   suggestion_decided: 'someone already decided this link',
   stale: 'a newer action replaced it',
@@ -53,6 +56,11 @@ const reasons: Record<RejectReason | 'unknown', string> = {
 export function describeReason(reason: string, detail?: string): string {
   const sentence = reasons[reason as RejectReason] ?? reasons.unknown;
   return detail ? `${sentence} (${detail})` : sentence;
+}
+
+/** The label agents picked from; a code from an older build is shown as it was sent. */
+function dispositionLabel(code: string): string {
+  return DISPOSITIONS.find((d) => d.code === code)?.label ?? code;
 }
 
 function excerpt(body: string): string {

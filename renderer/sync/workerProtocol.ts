@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { opTypes, type OpType } from '../../shared/protocol';
+import { CollisionSchema, ViewingSchema, opTypes, type OpType } from '../../shared/protocol';
 
 /**
  * The boundary between a window and the sync worker (a SharedWorker, or a dedicated worker where
@@ -41,6 +41,8 @@ export const WorkerRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('nudge'), id: Id }),
   /** A fresh access token, after the worker asked for one. */
   z.object({ kind: z.literal('token'), id: Id, token: z.string().min(1) }),
+  /** The conversation this window shows (null: none) and whether its agent is typing there. */
+  z.object({ kind: z.literal('view'), id: Id, ...ViewingSchema.shape }),
   /** This window signed out or is closing: it no longer holds the engine open. */
   z.object({ kind: z.literal('stop'), id: Id }),
 ]);
@@ -94,5 +96,7 @@ export const WorkerMessageSchema = z.union([
     kind: z.literal('token_needed'),
     reason: z.enum(['token_expired', 'unauthorized']),
   }),
+  /** Other agents in the conversation a window views (collision presence); empty `others` clears it. */
+  z.object({ kind: z.literal('collision'), collision: CollisionSchema }),
 ]);
 export type WorkerMessage = z.infer<typeof WorkerMessageSchema>;

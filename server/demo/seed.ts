@@ -1,3 +1,4 @@
+import { publishDirectory } from '../store/directory';
 import type { Capacity, Skills } from '../../shared/domain';
 import type { Db } from '../db/db';
 import { hashPassword } from '../auth/passwords';
@@ -211,6 +212,7 @@ export async function seedDemoTenant(db: Db): Promise<boolean> {
       ]);
     }
   });
+  await publishDirectory(db);
   return true;
 }
 

@@ -37,3 +37,16 @@ export function baseSkills(channel: Channel, language: string): string[] {
   if (language !== 'en' && language !== 'und') skills.push(`lang:${language}`);
   return skills;
 }
+
+/**
+ * What an escalation adds. The queue ranks by SLA deadline minus one minute per priority point
+ * (routing/queue.ts), so +20 puts an escalated conversation twenty minutes ahead of ordinary work
+ * due at the same time: the customer already waited through one agent and should not queue again
+ * behind new contacts. Twenty is also the most public reach adds, so a viral complaint (reach plus
+ * its negative-sentiment kicker) still comes first. Capped at 100, the queue's range.
+ */
+export const ESCALATION_BOOST = 20;
+
+export function escalatedPriority(priority: number): number {
+  return Math.max(0, Math.min(100, priority + ESCALATION_BOOST));
+}

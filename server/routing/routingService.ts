@@ -1,8 +1,9 @@
 import { channelClass, type Channel, type ChannelClass, type Presence } from '../../shared/domain';
 import { oneAtATime } from '../../shared/oneAtATime';
 import type { Db, Queryable } from '../db/db';
+import { publishAgent } from '../store/directory';
 import { loadConversation, publishConversation, publishWorkingSet } from '../store/publish';
-import { agentData, offerData, type AgentRow, type ConversationRow, type OfferRow } from '../store/rows';
+import { offerData, type AgentRow, type ConversationRow, type OfferRow } from '../store/rows';
 import type { IngestClaim } from '../ingest/ingest';
 import type { Audience } from '../sync/audience';
 import { withChanges, type ChangeWriter, type PendingChange } from '../sync/changeLog';
@@ -377,7 +378,7 @@ export class RoutingService implements RoutingHooks {
           [offer.agent_id, new Date(this.now())],
         );
         if (agents[0]) {
-          writer.append('agent', agents[0].id, agentData(agents[0]), { agentId: agents[0].id, leads: true });
+          publishAgent(writer, agents[0]);
         }
       }
       return convs[0];

@@ -3,13 +3,14 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ApiErrorSchema } from '../../shared/api';
-import { ChannelSchema, IdentityKindSchema, PresenceSchema } from '../../shared/domain';
+import { ChannelSchema, DISPOSITIONS, IdentityKindSchema, PresenceSchema } from '../../shared/domain';
 import { IngestResponseSchema, InteractionSchema } from '../../shared/ingest';
 import {
   OpResultSchema,
   PullRequestSchema,
   PullResponseSchema,
   SocketErrorSchema,
+  ViewingSchema,
   opTypes,
 } from '../../shared/protocol';
 import { TokenIssuer } from '../auth/tokens';
@@ -175,9 +176,18 @@ describe('fuzzing the sync socket and ingestion (PGlite)', () => {
     },
     { requiredKeys: ['conversationId', 'to'] },
   );
+  const dispositionCode = fc.constantFrom(...DISPOSITIONS.map((d) => d.code));
   const wrapUpPayload = fc.record(
-    { conversationId: someId(), disposition: fc.oneof(text(70), anyValue), notes: text(100) },
+    { conversationId: someId(), disposition: fc.oneof(dispositionCode, text(70), anyValue), notes: text(100) },
     { requiredKeys: ['conversationId'] },
+  );
+  const escalatePayload = fc.record(
+    {
+      conversationId: someId(),
+      department: fc.oneof(fc.constantFrom('social', 'refunds', 'email'), text(70), anyValue),
+      note: fc.oneof({ weight: 4, arbitrary: text(200, 1) }, text(30), anyValue),
+    },
+    { requiredKeys: ['conversationId', 'department'] },
   );
   const suggestionPayload = fc.record({ suggestionId: someId() });
   const identityPayload = fc.record({ identityId: someId() });
@@ -187,6 +197,7 @@ describe('fuzzing the sync socket and ingestion (PGlite)', () => {
     idPayload,
     replyPayload,
     transferPayload,
+    escalatePayload,
     wrapUpPayload,
     suggestionPayload,
     identityPayload,
@@ -212,6 +223,7 @@ describe('fuzzing the sync socket and ingestion (PGlite)', () => {
     { weight: 4, arbitrary: fc.record({ type: fc.constant('conversation.reply'), payload: replyPayload }) },
     { weight: 4, arbitrary: fc.record({ type: fc.constant('conversation.note'), payload: notePayload }) },
     { weight: 4, arbitrary: fc.record({ type: fc.constant('conversation.transfer'), payload: transferPayload }) },
+    { weight: 4, arbitrary: fc.record({ type: fc.constant('conversation.escalate'), payload: escalatePayload }) },
     { weight: 4, arbitrary: fc.record({ type: fc.constant('conversation.wrap_up'), payload: wrapUpPayload }) },
     {
       weight: 2,
@@ -389,8 +401,16 @@ describe('fuzzing the sync socket and ingestion (PGlite)', () => {
           }),
         }),
         fc.record({
+          type: fc.constant('conversation.escalate'),
+          payload: fc.record({
+            conversationId: conversationArb,
+            department: fc.oneof(fc.constantFrom('social', 'email', 'refunds'), text(64, 1)),
+            note: text(300, 1),
+          }),
+        }),
+        fc.record({
           type: fc.constant('conversation.wrap_up'),
-          payload: fc.record({ conversationId: conversationArb, disposition: text(64, 1) }),
+          payload: fc.record({ conversationId: conversationArb, disposition: dispositionCode }),
         }),
         fc.record({
           type: fc.constantFrom('customer.link', 'customer.refuse_link'),
@@ -468,6 +488,46 @@ describe('fuzzing the sync socket and ingestion (PGlite)', () => {
     expect(f.client.socket.connected).toBe(true);
     await healthy();
   });
+
+  it(
+    'every viewing event gets { ok: true } or an error answer, and the socket stays up',
+    { timeout: 60_000 },
+    async () => {
+      const viewingArb = fc.oneof(
+        fc.record({ conversationId: fc.oneof(conversationArb, fc.constant(null)), typing: fc.boolean() }),
+        fc.record(
+          {
+            conversationId: fc.oneof(someId(), fc.constant(null)),
+            typing: fc.oneof(fc.boolean(), anyValue),
+            extra: anyValue,
+          },
+          { requiredKeys: [] },
+        ),
+        anyValue,
+      );
+      await fc.assert(
+        fc.asyncProperty(viewingArb, fc.boolean(), async (viewing, withAck) => {
+          if (!withAck) {
+            f.client.socket.emit('viewing', viewing);
+            return;
+          }
+          const answer: unknown = await f.client.socket.timeout(10_000).emitWithAck('viewing', viewing);
+          if (ViewingSchema.safeParse(roundTrip(viewing)).success) {
+            if (!('ok' in (answer as object)))
+              expect(SocketErrorSchema.safeParse(answer).success, JSON.stringify(answer)).toBe(true);
+          } else {
+            expect((answer as { error?: { code: string } }).error?.code, JSON.stringify(answer)).toBe(
+              'invalid_viewing',
+            );
+          }
+        }),
+        { numRuns: 200 },
+      );
+      expect(f.client.socket.connected).toBe(true);
+      await f.client.socket.timeout(10_000).emitWithAck('viewing', { conversationId: null, typing: false });
+      await healthy();
+    },
+  );
 
   it(
     'unknown events, extra arguments and raw frames are ignored or close only that connection',

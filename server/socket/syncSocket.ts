@@ -1,11 +1,21 @@
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
-import { OpBatchSchema, PullRequestSchema, type Change, type OpResult } from '../../shared/protocol';
+import { oneAtATime } from '../../shared/oneAtATime';
+import {
+  OpBatchSchema,
+  PullRequestSchema,
+  ViewingSchema,
+  type Change,
+  type Collision,
+  type OpResult,
+  type Viewing,
+} from '../../shared/protocol';
 import type { TokenIssuer } from '../auth/tokens';
 import type { Db } from '../db/db';
 import { canSee, roomsFor, roomsOf, type Viewer } from '../sync/audience';
 import { pullChanges, type PendingChange } from '../sync/changeLog';
 import { processOps, type Committed } from '../sync/processOps';
+import { Collisions, mayView } from './collisions';
 
 interface SocketData {
   viewer: Viewer;
@@ -14,14 +24,20 @@ interface SocketData {
   expiresAt: number;
   /** The last change seq this socket's client is known to hold (after a pull or a push). */
   lastSent?: number;
+  /** The viewer's display name, read once, for other agents' collision warnings. */
+  name?: string;
+  /** The last collision sent, so an unchanged list is not sent again. */
+  lastCollision?: string;
 }
 
 interface ClientEvents {
   ops: (batch: unknown, ack: unknown) => void;
   pull: (request: unknown, ack: unknown) => void;
+  viewing: (viewing: unknown, ack: unknown) => void;
 }
 interface ServerEvents {
   changes: (push: { changes: Change[]; prev: number }) => void;
+  collision: (collision: Collision) => void;
 }
 type SyncSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
 
@@ -50,6 +66,26 @@ function socketError(code: string, message: string) {
  */
 export function attachSyncSocket(deps: SyncSocketDeps): { push(changes: PendingChange[]): void } {
   const { io } = deps;
+  const collisions = new Collisions();
+
+  /**
+   * Tells every socket on these conversations who else is there (each without itself), skipping a
+   * socket whose list did not change. One node: the viewer map is this process's. Several nodes
+   * would fan out through the adapter's `conversation:<id>` rooms the sockets join below.
+   */
+  const announce = (conversationIds: readonly string[]) => {
+    for (const conversationId of conversationIds) {
+      for (const id of collisions.socketsOn(conversationId)) {
+        const socket = io.sockets.sockets.get(id) as SyncSocket | undefined;
+        if (!socket) continue;
+        const collision = collisions.collisionFor(conversationId, id);
+        const text = JSON.stringify(collision);
+        if (socket.data.lastCollision === text) continue;
+        socket.data.lastCollision = text;
+        socket.emit('collision', collision);
+      }
+    }
+  };
 
   io.use((socket, next) => {
     const handshake = HandshakeSchema.safeParse(socket.handshake.auth);
@@ -151,7 +187,69 @@ export function attachSyncSocket(deps: SyncSocketDeps): { push(changes: PendingC
       }),
     );
 
-    socket.on('disconnect', () => deps.onDisconnect(viewer));
+    /**
+     * Collision presence, one event at a time per socket: an authorisation still being read must
+     * not land after a newer view, nor after the disconnect that cleared this socket.
+     */
+    const viewingTurn = oneAtATime();
+    const view = async (next: Viewing): Promise<unknown> => {
+      const current = collisions.viewing(socket.id);
+      if (!socket.connected) return { ok: true };
+      if (next.conversationId === null) {
+        leave(current?.conversationId);
+        return { ok: true };
+      }
+      if (current?.conversationId !== next.conversationId) {
+        const allowed = await mayView(deps.db, viewer, next.conversationId);
+        if (!allowed.ok) {
+          // The window moved on from what it viewed before, to something it may not see: it views nothing.
+          leave(current?.conversationId);
+          return socketError(allowed.code, allowed.message);
+        }
+        socket.data.name ??=
+          (await deps.db.query<{ name: string }>('select name from agents where id = $1', [viewer.agentId])).rows[0]
+            ?.name ?? 'Another agent';
+        if (!socket.connected) return { ok: true };
+        if (current) void socket.leave(`conversation:${current.conversationId}`);
+        void socket.join(`conversation:${next.conversationId}`);
+      }
+      announce(
+        collisions.set(socket.id, {
+          agentId: viewer.agentId,
+          name: socket.data.name ?? 'Another agent',
+          conversationId: next.conversationId,
+          typing: next.typing,
+        }),
+      );
+      return { ok: true };
+    };
+    const leave = (conversationId: string | undefined) => {
+      if (conversationId) void socket.leave(`conversation:${conversationId}`);
+      socket.data.lastCollision = undefined;
+      announce(collisions.set(socket.id, null));
+    };
+
+    socket.on(
+      'viewing',
+      withAck((payload, reply) => {
+        const parsed = ViewingSchema.safeParse(payload);
+        if (!parsed.success) {
+          reply(socketError('invalid_viewing', 'Send { conversationId: string or null, typing: boolean }.'));
+          return;
+        }
+        viewingTurn(() => view(parsed.data)).then(reply, (err: unknown) => {
+          deps.log.error({ err }, 'viewing failed');
+          reply(socketError('unavailable', 'The server could not check this conversation; retry shortly.'));
+        });
+      }),
+    );
+
+    socket.on('disconnect', () => {
+      deps.onDisconnect(viewer);
+      void viewingTurn(() => Promise.resolve(leave(collisions.viewing(socket.id)?.conversationId))).catch(
+        () => undefined,
+      );
+    });
   });
 
   return {

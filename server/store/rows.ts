@@ -24,6 +24,8 @@ export interface ConversationRow {
   next_response_due: Date | null;
   resolution_due: Date | null;
   first_response_at: Date | null;
+  /** When the customer last wrote (inbound messages only): the UI's "unread" is read from it. */
+  last_inbound_at: Date | null;
   sla_breaches: string[];
   alerts: string[];
   disconnect_requeue_at: Date | null;
@@ -53,6 +55,7 @@ export function conversationData(row: ConversationRow) {
     nextResponseDue: iso(row.next_response_due),
     resolutionDue: iso(row.resolution_due),
     firstResponseAt: iso(row.first_response_at),
+    lastInboundAt: iso(row.last_inbound_at),
     slaBreaches: row.sla_breaches,
     alerts: row.alerts,
     queuedAt: iso(row.queued_at),

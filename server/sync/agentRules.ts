@@ -1,4 +1,5 @@
-import { agentData, offerData, type AgentRow, type ConversationRow, type OfferRow } from '../store/rows';
+import { offerData, type AgentRow, type ConversationRow, type OfferRow } from '../store/rows';
+import { publishAgent } from '../store/directory';
 import { loadConversation, publishConversation } from '../store/publish';
 import { applied, reject, type OpRule } from './opContext';
 
@@ -16,7 +17,7 @@ export const presenceRule: OpRule<'presence.set'> = async (op, ctx) => {
      where id = $1 returning *`,
     [agent.id, op.payload.presence, at, ctx.now],
   );
-  ctx.changes.append('agent', agent.id, agentData(updated[0]!), { agentId: agent.id, leads: true });
+  publishAgent(ctx.changes, updated[0]!);
   ctx.afterCommit((hooks) => hooks.presenceChanged(agent.id, op.payload.presence));
   return applied;
 };

@@ -1,10 +1,14 @@
-import { channelClass } from '../../shared/domain';
+import { channelClass, DISPOSITIONS, isDispositionCode } from '../../shared/domain';
 import type { Queryable } from '../db/db';
+import { escalatedPriority } from '../ingest/priority';
 import { loadConversation, publishConversation, publishMessage, publishWorkingSet } from '../store/publish';
 import type { ConversationRow, MessageRow } from '../store/rows';
 import { applied, reject, type OpContext, type OpRule, type RuleOutcome } from './opContext';
 
 const OPEN = new Set(['assigned', 'wrap_up', 'reopened']);
+
+/** Quotes a client's value in a rejection's detail: PostgreSQL jsonb, where results are kept, refuses U+0000. */
+const quote = (value: string) => `“${value.replaceAll('\u0000', '\uFFFD')}”`;
 
 async function agentName(tx: Queryable, agentId: string | null): Promise<string> {
   if (!agentId) return 'the queue';
@@ -127,27 +131,24 @@ export const transferRule: OpRule<'conversation.transfer'> = async (op, ctx) => 
   const conflict = versionConflict(op, row);
   if (conflict) return conflict;
   if (row.status === 'resolved') return reject('conversation_closed', 'This conversation was resolved.');
+  if (op.payload.to.kind === 'queue') {
+    return requeue(ctx, row, {
+      skills: [op.payload.to.skill],
+      priority: row.priority,
+      ...(op.payload.note ? { note: op.payload.note } : {}),
+    });
+  }
   const previous = row.assigned_agent_id;
   const channel = row.channel;
-  let updated: ConversationRow;
-  if (op.payload.to.kind === 'queue') {
-    updated = await bump(
-      ctx.tx,
-      row.id,
-      `status = 'queued', assigned_agent_id = null, sticky_agent_id = null, sticky_until = null, skills = $2, queued_at = $3`,
-      [[op.payload.to.skill], ctx.now],
-    );
-  } else {
-    const target = op.payload.to.agentId;
-    const { rows } = await ctx.tx.query<{ presence: string; role: string }>(
-      'select presence, role from agents where id = $1 for update',
-      [target],
-    );
-    if (!rows[0]) return reject('not_found', 'That agent does not exist.');
-    if (rows[0].presence === 'offline')
-      return reject('agent_unavailable', `${await agentName(ctx.tx, target)} is offline.`);
-    updated = await bump(ctx.tx, row.id, `status = 'assigned', assigned_agent_id = $2, queued_at = null`, [target]);
-  }
+  const target = op.payload.to.agentId;
+  const { rows } = await ctx.tx.query<{ presence: string; role: string }>(
+    'select presence, role from agents where id = $1 for update',
+    [target],
+  );
+  if (!rows[0]) return reject('not_found', 'That agent does not exist.');
+  if (rows[0].presence === 'offline')
+    return reject('agent_unavailable', `${await agentName(ctx.tx, target)} is offline.`);
+  const updated = await bump(ctx.tx, row.id, `status = 'assigned', assigned_agent_id = $2, queued_at = null`, [target]);
   if (op.payload.note) {
     await insertMessage(ctx, {
       id: crypto.randomUUID(),
@@ -158,16 +159,86 @@ export const transferRule: OpRule<'conversation.transfer'> = async (op, ctx) => 
     });
   }
   const audience = await publishConversation(ctx.tx, ctx.changes, updated, previous);
-  if (updated.assigned_agent_id) await publishWorkingSet(ctx.tx, ctx.changes, updated, audience);
+  await publishWorkingSet(ctx.tx, ctx.changes, updated, audience);
   ctx.afterCommit((hooks) => {
-    if (previous) hooks.capacityFreed(previous, channel);
-    if (updated.assigned_agent_id) hooks.assigned(updated.assigned_agent_id, channel);
-    else hooks.enqueue(updated.id);
+    if (previous && holdsCapacity(row)) hooks.capacityFreed(previous, channel);
+    hooks.assigned(target, channel);
   });
   return applied;
 };
 
+/**
+ * Another department takes it: back to the queue for that skill, ahead of ordinary work, with a
+ * private note saying why. The department must be a skill some agent has, or it would wait forever.
+ */
+export const escalateRule: OpRule<'conversation.escalate'> = async (op, ctx) => {
+  const row = await ownConversation(ctx, op.payload.conversationId);
+  if (!isRow(row)) return row;
+  const conflict = versionConflict(op, row);
+  if (conflict) return conflict;
+  if (row.status === 'resolved') return reject('conversation_closed', 'This conversation was resolved.');
+  const { department, note } = op.payload;
+  const { rows } = await ctx.tx.query<{ staffed: boolean }>(
+    'select exists (select 1 from agents where skills ->> $1 is not null) as staffed',
+    [department],
+  );
+  if (!rows[0]?.staffed) {
+    return reject('unknown_skill', `No agent works in ${quote(department)}: pick another department or ask a lead.`);
+  }
+  return requeue(ctx, row, {
+    skills: [department],
+    priority: escalatedPriority(row.priority),
+    note: `Escalated to ${department}: ${note}`,
+    // The agent who escalated is not offered it straight back, even if they hold the skill.
+    passOver: true,
+  });
+};
+
+/** A call's capacity was given back at wrap-up already (wrapUpRule). */
+const holdsCapacity = (row: ConversationRow) => !(channelClass(row.channel) === 'voice' && row.status === 'wrap_up');
+
+/**
+ * Puts a conversation back in the queue for `skills` (transfer to a queue, escalation): nobody's,
+ * no sticky wait, gone from the previous assignee's view, with an optional private note that the
+ * leads watching the queue see, and routed again once the transaction commits.
+ */
+async function requeue(
+  ctx: OpContext,
+  row: ConversationRow,
+  queue: { skills: string[]; priority: number; note?: string; passOver?: boolean },
+): Promise<RuleOutcome> {
+  const previous = row.assigned_agent_id;
+  const updated = await bump(
+    ctx.tx,
+    row.id,
+    `status = 'queued', assigned_agent_id = null, sticky_agent_id = null, sticky_until = null, skills = $2, queued_at = $3, priority = $4`,
+    [queue.skills, ctx.now, queue.priority],
+  );
+  const audience = await publishConversation(ctx.tx, ctx.changes, updated, previous);
+  if (queue.note) {
+    const message = await insertMessage(ctx, {
+      id: crypto.randomUUID(),
+      conversationId: row.id,
+      direction: 'note',
+      visibility: 'private',
+      body: queue.note,
+    });
+    if (message) publishMessage(ctx.changes, message, audience);
+  }
+  ctx.afterCommit((hooks) => {
+    if (previous && holdsCapacity(row)) hooks.capacityFreed(previous, row.channel);
+    hooks.enqueue(updated.id, queue.passOver ? (previous ?? undefined) : undefined);
+  });
+  return applied;
+}
+
 export const wrapUpRule: OpRule<'conversation.wrap_up'> = async (op, ctx) => {
+  if (!isDispositionCode(op.payload.disposition)) {
+    return reject(
+      'invalid_op',
+      `${quote(op.payload.disposition)} is not a wrap-up code; use one of ${DISPOSITIONS.map((d) => d.code).join(', ')}.`,
+    );
+  }
   const row = await ownConversation(ctx, op.payload.conversationId);
   if (!isRow(row)) return row;
   if (row.status === 'resolved') return reject('conversation_closed', 'This conversation was resolved.');

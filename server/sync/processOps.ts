@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../db/db';
 import { acceptRule, declineRule, presenceRule } from './agentRules';
 import type { Viewer } from './audience';
 import { ChangeWriter, type PendingChange } from './changeLog';
-import { noteRule, replyRule, resolveRule, transferRule, wrapUpRule } from './conversationRules';
+import { escalateRule, noteRule, replyRule, resolveRule, transferRule, wrapUpRule } from './conversationRules';
 import { linkRule, refuseLinkRule, unlinkRule } from './customerRules';
 import { applied, reject, type OpContext, type OpRule, type RoutingHooks, type RuleOutcome } from './opContext';
 
@@ -15,6 +15,7 @@ const rules: { [T in Op['type']]: OpRule<T> } = {
   'conversation.reply': replyRule,
   'conversation.note': noteRule,
   'conversation.transfer': transferRule,
+  'conversation.escalate': escalateRule,
   'conversation.wrap_up': wrapUpRule,
   'conversation.resolve': resolveRule,
   'customer.link': linkRule,

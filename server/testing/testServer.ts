@@ -6,6 +6,9 @@ import { startRoutingServer, type RoutingServer } from '../app';
 import { hashPassword } from '../auth/passwords';
 import { serverConfig, type ServerConfig } from '../config';
 import type { Db } from '../db/db';
+import { publishAgent, publishTemplate } from '../store/directory';
+import type { AgentRow } from '../store/rows';
+import { withChanges } from '../sync/changeLog';
 import { openTestDatabase, type DbKind } from './testDatabase';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -47,6 +50,13 @@ export interface TestServer {
   db: Db;
   clock: TestClock;
   addAgent(spec: AgentSpec): Promise<void>;
+  /** An approved answer with one rendering per tone, published to everyone like the demo's. */
+  addTemplate(template: {
+    id: string;
+    topic: string;
+    title: string;
+    renderings: Record<string, string>;
+  }): Promise<void>;
   signIn(agentId: string): Promise<string>;
   connect(agentId: string, options?: { clientId?: string }): Promise<TestClient>;
   ingest(
@@ -108,6 +118,21 @@ export async function startTestServer(kind: DbKind, overrides: Partial<ServerCon
         ],
       );
       await server.routing.refreshAgent(spec.id);
+      await withChanges(db, async (tx, changes) => {
+        const { rows } = await tx.query<AgentRow>('select * from agents where id = $1', [spec.id]);
+        publishAgent(changes, rows[0]!);
+      });
+    },
+    async addTemplate(t) {
+      await withChanges(db, async (tx, changes) => {
+        await tx.query('insert into templates (id, topic, title, renderings) values ($1, $2, $3, $4)', [
+          t.id,
+          t.topic,
+          t.title,
+          JSON.stringify(t.renderings),
+        ]);
+        await publishTemplate(tx, changes, t.id);
+      });
     },
     async signIn(agentId) {
       const response = await fetch(`${server.url}/api/session`, {

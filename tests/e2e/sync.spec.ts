@@ -1,37 +1,10 @@
-import path from 'node:path';
-import { test as base, expect } from '@playwright/test';
-import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/testing/testServer';
-import { startWebAgentHost, type WebAgentHost } from '../../server/webAgentHost';
-import { FaultProxy } from '../reliability/faultProxy';
-
-const rendererRoot = path.resolve(import.meta.dirname, '../../out/renderer');
+import { expect, presenceOnServer, signIn, test } from './workspaceFixtures';
 
 /**
  * The browser layer of RELIABILITY.md: the real renderer in Chromium, its sync engine in a
  * SharedWorker on real IndexedDB, the real backend behind the fault proxy.
  */
-const test = base.extend<{ server: TestServer; faults: FaultProxy; webAgent: WebAgentHost }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring
-  server: async ({}, use) => {
-    const server = await startTestServer('pglite');
-    await server.addAgent({ id: 'ann', name: 'Ann Agent', skills: { social: 3 } });
-    await use(server);
-    await server.close();
-  },
-  faults: async ({ server }, use) => {
-    const proxy = await FaultProxy.start({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
-    await use(proxy);
-    await proxy.close();
-  },
-  webAgent: async ({ faults }, use) => {
-    const host = await startWebAgentHost({ rendererRoot, serverUrl: faults.url });
-    await use(host);
-    await host.close();
-  },
-});
-
-const presenceOnServer = async (server: TestServer) =>
-  (await server.db.query<{ presence: string }>("select presence from agents where id = 'ann'")).rows[0]!.presence;
+test.use({ agents: [{ id: 'ann', name: 'Ann Agent', skills: { social: 3 } }] });
 
 test('work done offline shows at once, survives a reload, and reaches the server once when it is back', async ({
   page,
@@ -41,14 +14,11 @@ test('work done offline shows at once, survives a reload, and reaches the server
 }) => {
   await page.goto(webAgent.url);
   expect(await page.evaluate(() => typeof SharedWorker)).toBe('function');
-  await page.getByLabel('Email').fill('ann@test.example');
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, 'ann');
 
   const sync = page.getByTestId('sync-status');
-  await expect(sync).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
   await page.getByTestId('presence').selectOption('away');
-  await expect.poll(() => presenceOnServer(server), { timeout: 10_000 }).toBe('away');
+  await expect.poll(() => presenceOnServer(server, 'ann'), { timeout: 10_000 }).toBe('away');
   await expect(sync).toHaveAttribute('data-state', 'saved', { timeout: 10_000 }); // acknowledged too
 
   // The network goes: every connection is cut and new ones are refused.
@@ -64,11 +34,11 @@ test('work done offline shows at once, survives a reload, and reaches the server
   await page.reload();
   await expect(page.getByTestId('presence')).toHaveValue('busy', { timeout: 15_000 });
   await expect(sync).toHaveAttribute('data-pending', '1');
-  expect(await presenceOnServer(server)).toBe('away');
+  expect(await presenceOnServer(server, 'ann')).toBe('away');
 
   faults.heal();
   await expect(sync).toHaveAttribute('data-state', 'saved', { timeout: 20_000 });
-  expect(await presenceOnServer(server)).toBe('busy');
+  expect(await presenceOnServer(server, 'ann')).toBe('busy');
   const { rows } = await server.db.query<{ n: number }>(
     "select count(*)::int as n from op_results r join sync_clients c using (client_id) where c.agent_id = 'ann'",
   );
@@ -91,10 +61,7 @@ test('without SharedWorker, two windows each run an engine on one database: seqs
   for (const page of windows) {
     await page.goto(webAgent.url);
     expect(await page.evaluate(() => typeof SharedWorker)).toBe('undefined');
-    await page.getByLabel('Email').fill('ann@test.example');
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
+    await signIn(page, 'ann');
   }
   const sequence = ['away', 'busy', 'available', 'after_call_work', 'away', 'busy'] as const;
   await Promise.all(sequence.map((presence, i) => windows[i % 2]!.getByTestId('presence').selectOption(presence)));

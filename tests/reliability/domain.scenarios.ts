@@ -230,12 +230,12 @@ export function domainScenarios(rig: Rig): void {
       await online(device);
       const wrap = await engine.enqueue('conversation.wrap_up', {
         conversationId,
-        disposition: 'rebooked',
+        disposition: 'resolved_follow_up',
         notes: 'moved to the 18:05',
       });
       expect(await device.db!.conversations.get(conversationId)).toMatchObject({
         status: 'wrap_up',
-        disposition: 'rebooked',
+        disposition: 'resolved_follow_up',
       });
       // Delivered twice, and both answers lost; then the link breaks and the device resends.
       proxy.duplicateNext('toServer', 1);
@@ -253,7 +253,7 @@ export function domainScenarios(rig: Rig): void {
         'select code, notes from dispositions where conversation_id = $1',
         [conversationId],
       );
-      expect(rows).toEqual([{ code: 'rebooked', notes: 'moved to the 18:05' }]);
+      expect(rows).toEqual([{ code: 'resolved_follow_up', notes: 'moved to the 18:05' }]);
       expect(await rig.t.conversation(conversationId)).toMatchObject({ status: 'wrap_up' });
       await rig.expectInvariants(device, [{ opId: wrap.opId, seq: wrap.seq }]);
     },

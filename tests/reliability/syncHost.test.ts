@@ -7,6 +7,7 @@ import { SyncDb, syncDbName } from '../../renderer/sync/db';
 import { SyncConnection, SyncRequestError, type WorkerPortLike } from '../../renderer/sync/syncConnection';
 import { SyncHost, problemOf, type SyncHostDeps, type SyncPort } from '../../renderer/sync/syncHost';
 import type { WorkerStatus } from '../../renderer/sync/workerProtocol';
+import { CollisionSchema, type Collision } from '../../shared/protocol';
 import { startTestServer, type TestServer } from '../../server/testing/testServer';
 import { FaultProxy } from './faultProxy';
 
@@ -17,9 +18,10 @@ import { FaultProxy } from './faultProxy';
 describe('sync worker host', { timeout: 30_000 }, () => {
   let t: TestServer;
   const cleanups: (() => Promise<void> | void)[] = [];
+  // PGlite's first start compiles its WebAssembly: well over 10 s on a loaded machine.
   beforeAll(async () => {
     t = await startTestServer('pglite');
-  });
+  }, 60_000);
   afterAll(() => t.close());
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
@@ -169,6 +171,71 @@ describe('sync worker host', { timeout: 30_000 }, () => {
     await statusWhere(again, (s) => s.pending === 0 && s.connection === 'online');
     const { rows } = await t.db.query<{ presence: string }>("select presence from agents where id = 'ed'");
     expect(rows[0]!.presence).toBe('after_call_work');
+  });
+
+  it('collision presence: a window’s view reaches the server, the other agent reaches that window, and the view survives a reconnect', async () => {
+    await t.addAgent({ id: 'fay', name: 'Fay', skills: { email: 3 } });
+    await t.addAgent({ id: 'lia', name: 'Lia', role: 'lead', team: 't1' });
+    const proxy = await FaultProxy.start({ host: '127.0.0.1', port: Number(new URL(t.url).port) });
+    cleanups.push(() => proxy.close());
+    const host = makeHost();
+    const a = openWindow(host);
+    const b = openWindow(host);
+    const session = { serverUrl: proxy.url, token: await t.signIn('fay'), agentId: 'fay' };
+    await Promise.all([a.start(session), b.start(session)]);
+    await a.enqueue('presence.set', { presence: 'available' });
+    await statusWhere(a, (s) => s.pending === 0 && s.connection === 'online');
+    await t.settle();
+    // Email: only Fay has the skill, whoever else earlier tests left connected.
+    const { body } = await t.ingest({
+      channel: 'email',
+      author: { kind: 'email', value: 'tess@example.com' },
+      text: 'Where is my refund?',
+    });
+    const conversationId = body.conversationId as string;
+    expect((await t.conversation(conversationId)).assigned_agent_id).toBe('fay');
+
+    const lead = await t.connect('lia');
+    const leadSees: Collision[] = [];
+    lead.socket.on('collision', (c: unknown) => leadSees.push(CollisionSchema.parse(c)));
+    const aSees: Collision[] = [];
+    const bSees: Collision[] = [];
+    a.onCollision((c) => aSees.push(c));
+    b.onCollision((c) => bSees.push(c));
+    const fay = (typing: boolean) => [{ agentId: 'fay', name: 'Fay', typing }];
+
+    await a.view(conversationId, false);
+    expect(await lead.socket.timeout(5000).emitWithAck('viewing', { conversationId, typing: true })).toEqual({
+      ok: true,
+    });
+    await expect.poll(() => leadSees.at(-1)).toEqual({ conversationId, others: fay(false) });
+    await expect
+      .poll(() => aSees.at(-1))
+      .toEqual({ conversationId, others: [{ agentId: 'lia', name: 'Lia', typing: true }] });
+    await a.view(conversationId, true);
+    await expect.poll(() => leadSees.at(-1)?.others).toEqual(fay(true));
+
+    // A second window showing nothing does not take Fay off the thread the first one shows.
+    await b.view(null, false);
+    await a.view(conversationId, false);
+    await expect.poll(() => leadSees.at(-1)?.others).toEqual(fay(false));
+    expect(leadSees.map((c) => c.others.length)).toEqual([1, 1, 1]);
+    expect(bSees).toEqual([]);
+
+    // Offline: the warning clears on both ends; a view changed meanwhile is sent on reconnect.
+    proxy.refuse(true);
+    proxy.cut();
+    await expect.poll(() => aSees.at(-1)).toEqual({ conversationId, others: [] });
+    await expect.poll(() => leadSees.at(-1)).toEqual({ conversationId, others: [] });
+    await a.view(conversationId, true);
+    proxy.heal();
+    await expect.poll(() => leadSees.at(-1)?.others, { timeout: 10_000 }).toEqual(fay(true));
+    await expect.poll(() => aSees.at(-1)?.others).toEqual([{ agentId: 'lia', name: 'Lia', typing: true }]);
+
+    // The window on the thread closes; the one left shows nothing, so the server hears nothing.
+    await a.stop();
+    await expect.poll(() => leadSees.at(-1)).toEqual({ conversationId, others: [] });
+    expect(bSees).toEqual([]);
   });
 
   it('maps storage failures to what the user should do', () => {

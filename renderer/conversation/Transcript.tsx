@@ -1,0 +1,142 @@
+import Dexie from 'dexie';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useLayoutEffect, useRef } from 'react';
+import type { SyncDb } from '../sync/db';
+import { MessageSchema, parseRows, type Message } from './rows';
+import { formatWhen } from './words';
+
+/** Near enough to the end that a new message keeps the view on the newest. */
+const STICK_PX = 48;
+
+const SPEAKERS: Record<string, string> = { agent: 'Agent', customer: 'Customer', system: 'System' };
+
+export interface TranscriptData {
+  messages: Message[];
+  /** Messages whose op is still in the outbox: shown as queued. */
+  pending: Set<string>;
+}
+
+export function useTranscript(db: SyncDb, conversationId: string): TranscriptData | undefined {
+  return useLiveQuery(async () => {
+    const rows = await db.messages
+      .where('[conversationId+createdAt]')
+      .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
+      .toArray();
+    const messages = parseRows(MessageSchema, rows);
+    const keys = messages.map((m) => `message:${m.id}`);
+    const ops = keys.length ? await db.outbox.where('keyIds').anyOf(keys).toArray() : [];
+    const pending = new Set(
+      ops
+        .filter((o) => o.state === 'pending')
+        .flatMap((o) => o.keyIds.filter((k) => k.startsWith('message:')).map((k) => k.slice('message:'.length))),
+    );
+    return { messages, pending };
+  }, [db, conversationId]);
+}
+
+function author(m: Message, customerName: string, agentNames: ReadonlyMap<string, string>): string {
+  const agent = (m.authorAgentId && agentNames.get(m.authorAgentId)) || 'Agent';
+  switch (m.direction) {
+    case 'inbound':
+      return customerName || 'Customer';
+    case 'outbound':
+      return agent;
+    case 'note':
+      return `Internal note by ${agent}`;
+    case 'transcript':
+      return SPEAKERS[m.speaker ?? ''] ?? 'Speaker';
+  }
+}
+
+function audience(m: Message): string {
+  if (m.visibility === 'public') return ': anyone can see this';
+  return m.direction === 'note' ? ': only your team can see this' : ': only the customer and your team can see this';
+}
+
+const KIND: Record<Message['direction'], string> = {
+  inbound: 'From the customer',
+  outbound: 'Reply',
+  note: 'Internal note',
+  transcript: 'Call transcript',
+};
+
+/**
+ * The conversation's messages in order, each saying who wrote it and who can see it. Bodies come
+ * from customers and the network: text only, links stay plain text.
+ */
+export function Transcript({
+  data,
+  customerName,
+  agentNames,
+}: {
+  data: TranscriptData | undefined;
+  customerName: string;
+  agentNames: ReadonlyMap<string, string>;
+}) {
+  const list = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+  const messages = data?.messages ?? [];
+  const last = messages[messages.length - 1]?.id;
+
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [last, messages.length]);
+
+  if (!data) return <p className="cv-loading">Loading messages…</p>;
+  return (
+    <ol
+      ref={list}
+      className="cv-transcript"
+      aria-label="Messages"
+      data-testid="transcript"
+      tabIndex={0}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+      }}
+    >
+      {messages.length === 0 && <li className="cv-empty">No messages yet.</li>}
+      {messages.map((m) => {
+        const speaker = m.direction === 'transcript' ? (m.speaker ?? 'unknown') : undefined;
+        const queued = data.pending.has(m.id);
+        return (
+          <li
+            key={m.id}
+            className={`cv-message cv-${m.direction} cv-${m.visibility}${speaker ? ` cv-speaker-${speaker}` : ''}`}
+            data-testid="message"
+            data-message-id={m.id}
+            data-direction={m.direction}
+            data-visibility={m.visibility}
+            {...(speaker ? { 'data-speaker': speaker } : {})}
+            data-queued={queued}
+          >
+            <div className="cv-message-meta">
+              <span className="cv-author">{author(m, customerName, agentNames)}</span>
+              <span className="visually-hidden">{KIND[m.direction]}, </span>
+              <span className={`cv-badge cv-badge-${m.visibility}`} data-testid="visibility">
+                {m.visibility === 'public' ? 'Public' : 'Private'}
+                <span className="visually-hidden">{audience(m)}</span>
+              </span>
+              {m.createdAt && (
+                <time className="cv-time" dateTime={m.createdAt}>
+                  {formatWhen(m.createdAt)}
+                </time>
+              )}
+              {queued && (
+                <span
+                  className="cv-queued"
+                  data-testid="message-queued"
+                  title="Saved on this computer; sent when online"
+                >
+                  Queued
+                </span>
+              )}
+            </div>
+            <p className="cv-body">{m.body}</p>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
