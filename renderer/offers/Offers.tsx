@@ -34,7 +34,15 @@ export function usePendingOffers(): PendingOffer[] {
   return (
     useLiveQuery(async () => {
       if (!sync) return [];
-      const rows = (await sync.db.offers.toArray()).flatMap((r) => {
+      // By index: this agent's offered conversations, then their offers (never the whole history).
+      const offered = (await sync.db.conversations.where('assignedAgentId').equals(sync.agentId).toArray()).filter(
+        (c) => c.status === 'offered',
+      );
+      const candidates = await sync.db.offers
+        .where('conversationId')
+        .anyOf(offered.map((c) => c.id))
+        .toArray();
+      const rows = candidates.flatMap((r) => {
         const o = OfferSchema.safeParse(r);
         return o.success && o.data.agentId === sync.agentId && o.data.status === 'pending' ? [o.data] : [];
       });
