@@ -40,9 +40,9 @@ describe('personal data in a public reply', () => {
 
   it('leaves ids alone: a case id or a UUID in a link is not a phone or a card, whatever its digits', () => {
     // Seen in the shift e2e: {caseId} filled with a conversation id whose middle groups are digits.
-    expect(personalData('Track it at https://help.example.com/refunds/a65188ec-4465-4119-bc05-821372fdf769 ^AA')).toEqual(
-      [],
-    );
+    expect(
+      personalData('Track it at https://help.example.com/refunds/a65188ec-4465-4119-bc05-821372fdf769 ^AA'),
+    ).toEqual([]);
     expect(personalData('Your case is 12345678-1234-4234-8234-123456789012.')).toEqual([]);
     expect(personalData('Case 0a1b2c3d-1234-5678-9012-345678901234, release v2.4.1-5551234')).toEqual([]);
     for (let i = 0; i < 500; i++) {

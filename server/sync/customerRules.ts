@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/db';
-import { publishCustomer } from '../store/publish';
-import type { IdentityRow, SuggestionRow } from '../store/rows';
+import { publishConversation, publishCustomer } from '../store/publish';
+import { conversationData, type ConversationRow, type IdentityRow, type SuggestionRow } from '../store/rows';
 import type { Audience, Viewer } from './audience';
 import { applied, reject, type OpContext, type OpRule, type RuleOutcome } from './opContext';
 
@@ -35,10 +35,10 @@ export const linkRule: OpRule<'customer.link'> = async (op, ctx) => {
   if (!('customer_id' in s)) return s;
   const { tx } = ctx;
   await tx.query('update identities set customer_id = $1 where customer_id = $2', [s.customer_id, s.other_customer_id]);
-  await tx.query('update conversations set customer_id = $1 where customer_id = $2', [
-    s.customer_id,
-    s.other_customer_id,
-  ]);
+  const { rows: moved } = await tx.query<ConversationRow>(
+    'update conversations set customer_id = $1 where customer_id = $2 returning *',
+    [s.customer_id, s.other_customer_id],
+  );
   await tx.query('update customers set merged_into = $1 where id = $2', [s.customer_id, s.other_customer_id]);
   await tx.query(
     "update identity_suggestions set status = 'confirmed', decided_by = $2, decided_at = $3 where id = $1",
@@ -51,6 +51,16 @@ export const linkRule: OpRule<'customer.link'> = async (op, ctx) => {
   const audience = customerAudience(ctx.viewer);
   await publishCustomer(tx, ctx.changes, s.other_customer_id, audience);
   await publishCustomer(tx, ctx.changes, s.customer_id, audience);
+  // The other customer's conversations are this customer's now: whoever sees one gets its new
+  // customer, and the agent who linked gets them all for the customer's journey.
+  for (const conversation of moved) {
+    const own = await publishConversation(tx, ctx.changes, conversation);
+    if (own.agentId !== ctx.viewer.agentId) {
+      ctx.changes.append('conversation', conversation.id, conversationData(conversation), {
+        agentId: ctx.viewer.agentId,
+      });
+    }
+  }
   ctx.changes.append('suggestion', s.id, { ...s, status: 'confirmed' }, audience);
   return applied;
 };
