@@ -15,14 +15,11 @@
  * `durability: 'strict'`, timed until `complete`. After a warm-up of each, engine and raw samples
  * are taken in alternating blocks, so a noisy moment hits both alike.
  */
-import { existsSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { B6_WINDOW_KEY, type B6Api, type B6Setup } from './b6/api';
+import { browserName, chromiumExecutable, openChromiumPage } from './chromiumPage';
 import type { BenchEntry } from './run';
 
 type B6Entry = BenchEntry & { id: 'B6' };
@@ -30,68 +27,6 @@ type B6Entry = BenchEntry & { id: 'B6' };
 const BUDGET_P99_MS = 10;
 const BUDGET_RATIO = 2.5;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update'];
-
-/** Bundles bench/b6/page.ts (and the renderer code it imports) in memory: file name → code. */
-async function bundlePage(): Promise<{ files: Map<string, string>; entry: string }> {
-  const { build } = await import('vite');
-  const output = await build({
-    configFile: false,
-    root: path.join(HERE, 'b6'),
-    publicDir: false,
-    envDir: false,
-    logLevel: 'warn',
-    mode: 'production',
-    build: {
-      write: false,
-      target: 'es2022',
-      modulePreload: false,
-      reportCompressedSize: false,
-      rolldownOptions: { input: path.join(HERE, 'b6', 'page.ts') },
-    },
-  });
-  const outputs = Array.isArray(output) ? output : [output];
-  const files = new Map<string, string>();
-  let entry = '';
-  for (const out of outputs) {
-    if (!('output' in out)) throw new Error('B6: unexpected Vite build result (watch mode?)');
-    for (const item of out.output) {
-      if (item.type !== 'chunk') continue;
-      files.set(`/${item.fileName}`, item.code);
-      if (item.isEntry) entry = `/${item.fileName}`;
-    }
-  }
-  if (!entry) throw new Error('B6: the page bundle has no entry chunk');
-  return { files, entry };
-}
-
-/** Serves the bundle on 127.0.0.1, cross-origin isolated (fine-grained performance.now()). */
-async function serve(files: Map<string, string>, entry: string): Promise<{ url: string; close(): Promise<void> }> {
-  const html = `<!doctype html><meta charset="utf-8"><title>B6</title><script type="module" src="${entry}"></script>`;
-  const server = http.createServer((req, res) => {
-    const headers = {
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
-      'cache-control': 'no-store',
-    };
-    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const code = files.get(pathname);
-    if (pathname === '/') res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(html);
-    else if (code !== undefined)
-      res.writeHead(200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }).end(code);
-    else res.writeHead(404, headers).end();
-  });
-  server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const nearestRank = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
@@ -127,26 +62,17 @@ export async function runB6(options: B6Options = {}): Promise<B6Entry[]> {
   const samples = options.samples ?? Number(env.BENCH_B6_SAMPLES ?? 1_000);
   const block = options.block ?? Number(env.BENCH_B6_BLOCK ?? 100);
   const warmup = options.warmup ?? Number(env.BENCH_B6_WARMUP ?? 100);
-  const executablePath =
-    options.executablePath ??
-    env.BENCH_B6_CHROMIUM ??
-    (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+  const executablePath = chromiumExecutable(options.executablePath, 'BENCH_B6_CHROMIUM');
 
-  const bundleStarted = performance.now();
-  const { files, entry } = await bundlePage();
-  const bytes = [...files.values()].reduce((n, code) => n + code.length, 0);
-  log(
-    `page bundled in ${((performance.now() - bundleStarted) / 1000).toFixed(1)} s (${(bytes / 1024).toFixed(0)} KiB)`,
-  );
-  const site = await serve(files, entry);
-  const { chromium } = await import('playwright');
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  const site = await openChromiumPage({
+    entry: path.join(HERE, 'b6', 'page.ts'),
+    label: 'B6',
+    title: 'B6',
+    log,
+    ...(executablePath ? { executablePath } : {}),
+  });
   try {
-    browser = await chromium.launch({
-      headless: true,
-      args: CHROMIUM_ARGS,
-      ...(executablePath ? { executablePath } : {}),
-    });
+    const { browser } = site;
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -168,7 +94,7 @@ export async function runB6(options: B6Options = {}): Promise<B6Entry[]> {
         n,
       ] as const);
     log(
-      `${setup.userAgent.match(/(Headless)?Chrom(e|ium)\/[\d.]+/)?.[0] ?? setup.userAgent}; cross-origin isolated: ${setup.crossOriginIsolated}; outbox row ${setup.outboxRowBytes} B, raw row ${setup.rawRowBytes} B`,
+      `${browserName(setup.userAgent)}; cross-origin isolated: ${setup.crossOriginIsolated}; outbox row ${setup.outboxRowBytes} B, raw row ${setup.rawRowBytes} B`,
     );
     log(
       `load average ${loadavg()
@@ -228,7 +154,6 @@ export async function runB6(options: B6Options = {}): Promise<B6Entry[]> {
       },
     ];
   } finally {
-    await browser?.close();
     await site.close();
   }
 }

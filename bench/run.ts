@@ -34,6 +34,10 @@ const benchmarks: Record<string, { what: string; load: () => Promise<Run> }> = {
     what: 'outbox drain: 10,000 queued ops → all acked (ops/s), vs a raw batched emitWithAck',
     load: async () => (await import('./b3-outbox-drain')).runB3,
   },
+  B4: {
+    what: 'inbox with 100,000 conversations in Chromium: first render, filter switch, long tasks while scrolling',
+    load: async () => (await import('./b4-inbox-chromium')).runB4,
+  },
   B5: {
     what: 'routing decision vs queue size, 1k → 1M queued',
     load: async () => (await import('./b5-routing')).runB5,
@@ -41,6 +45,10 @@ const benchmarks: Record<string, { what: string; load: () => Promise<Run> }> = {
   B6: {
     what: 'enqueue of one op (effect + outbox row, strict durability) in Chromium, vs one raw IndexedDB put',
     load: async () => (await import('./b6-enqueue-chromium')).runB6,
+  },
+  B7: {
+    what: 'memory: renderer with 100,000 conversations, server with 1,000 agents',
+    load: async () => (await import('./b7-memory')).runB7,
   },
 };
 

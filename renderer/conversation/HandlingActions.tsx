@@ -176,7 +176,8 @@ export function HandlingActions({
   );
 }
 
-const PRESENCE_ORDER = ['available', 'busy', 'after_call_work', 'away', 'offline'];
+// Colleagues whose status this agent is not sent (the directory has none) come after the known ones.
+const PRESENCE_ORDER = ['available', 'busy', 'after_call_work', 'away', undefined, 'offline'];
 
 export function TransferDialog({
   connection,
@@ -297,7 +298,8 @@ export function TransferDialog({
               <option value="">Choose a colleague…</option>
               {colleagues.map((a) => (
                 <option key={a.id} value={a.id} disabled={a.presence === 'offline'}>
-                  {a.name || 'Unnamed agent'} ({PRESENCE_LABELS[a.presence]})
+                  {a.name || 'Unnamed agent'}
+                  {a.presence ? ` (${PRESENCE_LABELS[a.presence]})` : ''}
                 </option>
               ))}
             </select>

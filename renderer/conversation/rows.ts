@@ -83,7 +83,8 @@ export const AgentSchema = z.looseObject({
   id: z.string(),
   name: text,
   role: text,
-  presence: PresenceSchema.catch('offline'),
+  /** Absent for colleagues: the directory everyone gets has no presence (it changes all day). */
+  presence: PresenceSchema.optional().catch(undefined),
   skills: z.record(z.string(), z.unknown()).catch({}),
 });
 export type Agent = z.infer<typeof AgentSchema>;

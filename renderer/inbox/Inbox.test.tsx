@@ -85,7 +85,7 @@ describe('Inbox', () => {
     const rows = await screen.findAllByTestId('inbox-row');
     expect(rows.map((r) => r.dataset.conversationId)).toEqual(['a', 'b', 'c']);
     expect(rows.map((r) => r.dataset.sla)).toEqual(['breached', 'warning', 'ok']);
-    expect(within(rows[0]!).getByText('X post')).toBeTruthy();
+    expect(within(rows[0]!).getByRole('img', { name: 'X post' })).toBeTruthy();
     expect(within(rows[0]!).getByText('12.3k reach')).toBeTruthy();
     expect(rows[0]!.dataset.unread).toBe('true');
     expect(within(rows[1]!).getByText('<img src=x onerror=alert(1)>')).toBeTruthy();

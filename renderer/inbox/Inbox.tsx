@@ -44,7 +44,8 @@ export function Inbox({ source, agentId, role }: Props) {
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
   });
-  const activeIndex = openId ? rows.findIndex((r) => r.id === openId) : -1;
+  // Scrolling re-renders the list every frame: find the open row once per result, not per frame.
+  const activeIndex = useMemo(() => (openId ? rows.findIndex((r) => r.id === openId) : -1), [rows, openId]);
 
   useEffect(() => {
     if (activeIndex >= 0) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });

@@ -43,7 +43,7 @@ export function InboxFilters({ filter, role, onChange, searchRef }: Props) {
       <input
         ref={searchRef}
         type="search"
-        aria-label="Search conversations by customer or subject"
+        aria-label="Search conversations by customer, subject or message"
         placeholder="Search (/)"
         data-testid="inbox-search"
         value={filter.search}

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { CHANNEL_LABELS, CHANNEL_MARKS, compactCount } from './channels';
-import { sentimentBand, type InboxItem } from './inboxItem';
+import type { InboxItem } from './inboxItem';
 import { slaClock } from './slaClock';
 
 const STATUS_LABELS: Record<InboxItem['status'], string> = {
@@ -38,7 +38,7 @@ export const InboxRow = memo(function InboxRow({
   onOpen,
 }: InboxRowProps) {
   const sla = slaClock(item.sla, now, item.createdAt || undefined);
-  const band = sentimentBand(item.sentiment);
+  const band = item.band;
   return (
     <div
       id={`inbox-row-${item.id}`}
@@ -53,21 +53,22 @@ export const InboxRow = memo(function InboxRow({
       data-unread={unread}
       onClick={() => onOpen(item.id)}
     >
-      <span className={`channel-mark channel-${item.channel}`} title={CHANNEL_LABELS[item.channel]}>
-        <span aria-hidden="true">{CHANNEL_MARKS[item.channel]}</span>
-        <span className="visually-hidden">{CHANNEL_LABELS[item.channel]}</span>
+      {/* Labels ride on the marks themselves (role img): hidden text spans cost layout in every row. */}
+      <span
+        className={`channel-mark channel-${item.channel}`}
+        role="img"
+        aria-label={CHANNEL_LABELS[item.channel]}
+        title={CHANNEL_LABELS[item.channel]}
+      >
+        {CHANNEL_MARKS[item.channel]}
       </span>
       <span className="row-main">
         <span className="row-top">
-          {unread && (
-            <span className="unread-dot" data-testid="unread">
-              <span className="visually-hidden">Unread</span>
-            </span>
-          )}
+          {unread && <span className="unread-dot" data-testid="unread" role="img" aria-label="Unread" />}
           <span className="customer">{customerName || 'Unknown customer'}</span>
           <span className="status">{STATUS_LABELS[item.status]}</span>
         </span>
-        <span className="subject">{item.subject || CHANNEL_LABELS[item.channel]}</span>
+        <span className="subject">{item.subject || item.preview || CHANNEL_LABELS[item.channel]}</span>
       </span>
       <span className="row-facts">
         {sla.state !== 'none' && (
@@ -77,9 +78,12 @@ export const InboxRow = memo(function InboxRow({
           </span>
         )}
         <span className="facts-line">
-          <span className={`sentiment sentiment-${band}`} title={`Sentiment ${band}`}>
-            <span className="visually-hidden">Sentiment {band}</span>
-          </span>
+          <span
+            className={`sentiment sentiment-${band}`}
+            role="img"
+            aria-label={`Sentiment ${band}`}
+            title={`Sentiment ${band}`}
+          />
           <span className="priority" title="Priority">
             P{item.priority}
           </span>

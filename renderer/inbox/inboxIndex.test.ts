@@ -53,12 +53,22 @@ describe('InboxIndex', () => {
       const id = `c${(i * 31) % 300}`;
       index.upsert([item(id, { firstResponseDue: iso(NOW + ((i * 104729) % 500) * 60_000), priority: i % 7 })]);
     }
+    // A page of changes at once (merged in one pass), with a row changed twice in it.
+    index.upsert(
+      Array.from({ length: 150 }, (_, i) =>
+        item(`c${(i * 7) % 300}`, { firstResponseDue: iso(NOW + ((i * 337) % 400) * 60_000), updatedAt: iso(NOW - i) }),
+      ),
+    );
     index.remove(['c1', 'c2', 'c3']);
+    index.remove(Array.from({ length: 80 }, (_, i) => `c${200 + i}`));
     const fresh = new InboxIndex();
     const all = ids(index.query(filter({ sort: 'newest' }), 'me', NOW)).map((id) => index.get(id)!);
     fresh.upsert(all);
     expect(ids(index.query(filter(), 'me', NOW))).toEqual(ids(fresh.query(filter(), 'me', NOW)));
-    expect(index.size).toBe(297);
+    expect(ids(index.query(filter({ sort: 'newest' }), 'me', NOW))).toEqual(
+      ids(fresh.query(filter({ sort: 'newest' }), 'me', NOW)),
+    );
+    expect(index.size).toBe(217);
   });
 
   it('filters by scope, status, channel, sentiment, SLA state, unread and search words', () => {
@@ -89,6 +99,8 @@ describe('InboxIndex', () => {
     expect(q({ search: 'ana' })).toEqual(['mine-email']);
     expect(q({ search: 'LISBON bag' })).toEqual(['mine-x']);
     expect(q({ search: 'lisbon ana' })).toEqual([]);
+    index.upsert([item('post', { channel: 'x_public', subject: null, preview: 'Gate agent was rude at LHR' })]);
+    expect(q({ search: 'rude lhr' })).toEqual(['post']);
   });
 
   it('measures unread against the read mark of this computer', () => {

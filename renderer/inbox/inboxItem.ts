@@ -1,5 +1,6 @@
 import { ChannelSchema, ConversationStatusSchema, type Channel, type ConversationStatus } from '../../shared/domain';
 import type { MirrorRow } from '../sync/db';
+import { warnFrom } from './slaClock';
 
 /**
  * One inbox row, cut down from the mirrored conversation to what the list shows, filters and sorts
@@ -12,11 +13,18 @@ export interface InboxItem {
   assignedAgentId: string | null;
   customerId: string;
   subject: string;
+  /** The start of the customer's latest message: what a post (which has no subject) shows. */
+  preview: string;
+  /** Subject and preview in lower case, made once: search reads it for every row on every key. */
+  text: string;
   sentiment: number;
+  band: SentimentBand;
   priority: number;
   reach: number;
   /** The nearest open SLA target (epoch ms), null without one: what "most urgent first" sorts by. */
   dueAt: number | null;
+  /** From when that target shows as a warning (slaClock's rule), null without one. */
+  warnAt: number | null;
   /** The SLA targets as slaClock reads them; kept as the mirror's ISO strings (shared, not copied). */
   sla: {
     firstResponseAt: string | null;
@@ -54,19 +62,28 @@ export function toInboxItem(row: MirrorRow): InboxItem | null {
     resolutionDue: str(row.resolutionDue),
     resolvedAt: str(row.resolvedAt),
   };
+  const subject = str(row.subject) ?? '';
+  const preview = str(row.preview) ?? '';
+  const sentiment = num(row.sentiment);
+  const createdAt = ms(row.createdAt) ?? 0;
+  const dueAt = nearestDue(sla);
   return {
     id: row.id,
     channel: channel.data,
     status: status.data,
     assignedAgentId: str(row.assignedAgentId),
     customerId,
-    subject: str(row.subject) ?? '',
-    sentiment: num(row.sentiment),
+    subject,
+    preview,
+    text: `${subject}\n${preview}`.toLowerCase(),
+    sentiment,
+    band: sentimentBand(sentiment),
     priority: num(row.priority),
     reach: num(row.reach),
-    dueAt: nearestDue(sla),
+    dueAt,
+    warnAt: dueAt === null ? null : warnFrom(dueAt, createdAt || undefined),
     sla,
-    createdAt: ms(row.createdAt) ?? 0,
+    createdAt,
     updatedAt: ms(row.updatedAt) ?? 0,
     lastInboundAt: ms(row.lastInboundAt),
   };

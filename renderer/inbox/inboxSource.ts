@@ -12,6 +12,12 @@ export interface InboxProgress {
 
 type Watched = 'conversations' | 'customers' | 'reads';
 
+/** Rows read for the first screen, before everything else. */
+const FIRST_PAGE = 200;
+const LOADING_NOTIFY_MS = 400;
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Keys a mutation names, or `all` when it names a range (a table cleared by a mirror reset). */
 function keysOf(tree: IntervalTree | undefined, into: Set<string>): 'all' | void {
   if (!tree || tree.d === 0) return;
@@ -81,26 +87,45 @@ export class InboxSource {
       });
   }
 
+  /**
+   * Tells the UI. While loading, at most every LOADING_NOTIFY_MS: each notice makes the window
+   * filter everything again, and fifty of them in a row would keep it busy for the whole load.
+   */
   private changed(): void {
     if (this.notifyScheduled || this.stopped) return;
     this.notifyScheduled = true;
-    queueMicrotask(() => {
+    const fire = () => {
       this.notifyScheduled = false;
+      if (this.stopped) return;
       for (const listener of this.listeners) listener();
-    });
+    };
+    if (this.progress.done) queueMicrotask(fire);
+    else setTimeout(fire, LOADING_NOTIFY_MS);
   }
 
   private async loadAll(): Promise<void> {
     const { db } = this;
     this.progress = { loaded: 0, total: await db.conversations.count(), done: false };
     this.index.setReads((await db.reads.toArray()).map((r) => [r.conversationId, r.readAt]));
-    const mine = await db.conversations.where('assignedAgentId').equals(this.agentId).toArray();
-    await this.addConversations(mine);
-    await this.addNames(await db.customers.bulkGet([...new Set(mine.map((c) => String(c.customerId)))]));
+    // The first screen: a page of the agent's own conversations and of the latest activity (what a
+    // lead watching everything sees first), with their customers' names, painted before the rest.
+    const first = [
+      ...(await db.conversations.where('assignedAgentId').equals(this.agentId).limit(FIRST_PAGE).toArray()),
+      ...(await db.conversations.orderBy('updatedAt').reverse().limit(FIRST_PAGE).toArray()),
+    ];
+    await this.addConversations(first);
+    await this.addNames(await db.customers.bulkGet([...new Set(first.map((c) => String(c.customerId)))]));
+    this.notifyNow();
+    await nextTask();
     await this.pages(db.conversations, (rows) => this.addConversations(rows));
     await this.pages(db.customers, (rows) => this.addNames(rows));
     this.progress = { loaded: this.index.size, total: this.index.size, done: true };
-    this.changed();
+    this.notifyNow();
+  }
+
+  private notifyNow(): void {
+    if (this.stopped) return;
+    for (const listener of this.listeners) listener();
   }
 
   /** Reads a table in primary-key pages, so no single read holds the window for long. */
@@ -113,6 +138,8 @@ export class InboxSource {
         .toArray();
       if (rows.length === 0) return;
       await each(rows);
+      // Let the window paint and handle input between pages.
+      await nextTask();
       after = rows[rows.length - 1]!.id;
       if (rows.length < this.pageSize) return;
     }

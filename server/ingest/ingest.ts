@@ -322,6 +322,8 @@ async function findOrOpenConversation(
   const at = new Date(interaction.occurredAt);
   // A call's transcript is not the customer writing: only inbound messages make a thread unread.
   const inboundAt = interaction.kind === 'transcript' ? null : at;
+  // What the inbox row shows of it: the start of the text, whitespace folded.
+  const preview = inboundAt ? interaction.text.replace(/\s+/g, ' ').trim().slice(0, 120) : null;
   const due = (seconds: number) => new Date(Math.max(at.getTime(), p.now.getTime() - 86_400_000) + seconds * 1000);
   const priority = priorityOf({
     channel: interaction.channel,
@@ -340,9 +342,10 @@ async function findOrOpenConversation(
     const { rows: updated } = await tx.query<ConversationRow>(
       `update conversations set next_response_due = case when first_response_at is not null then coalesce(next_response_due, $2) else next_response_due end,
          sentiment = least(sentiment, $3), priority = greatest(priority, $4), last_inbound_at = greatest(last_inbound_at, $5),
+         last_inbound_preview = case when $5::timestamptz >= coalesce(last_inbound_at, $5::timestamptz) then $6 else last_inbound_preview end,
          version = version + 1, updated_at = now()
        where id = $1 returning *`,
-      [current.id, due(p.sla.next_response_seconds), p.sentiment, priority, inboundAt],
+      [current.id, due(p.sla.next_response_seconds), p.sentiment, priority, inboundAt, preview],
     );
     return { conversation: updated[0]!, created: false, reopened: false, claim: null };
   }
@@ -369,6 +372,7 @@ async function findOrOpenConversation(
       `update conversations set status = $9, assigned_agent_id = $10, resolved_at = null, queued_at = $2,
          first_response_due = $3, first_response_at = null, next_response_due = null, resolution_due = $4,
          sticky_agent_id = $5, sticky_until = $6, priority = $7, sentiment = $8, last_inbound_at = greatest(last_inbound_at, $11),
+         last_inbound_preview = case when $11::timestamptz >= coalesce(last_inbound_at, $11::timestamptz) then $12 else last_inbound_preview end,
          version = version + 1, updated_at = now()
        where id = $1 returning *`,
       [
@@ -383,14 +387,15 @@ async function findOrOpenConversation(
         claim?.status ?? 'reopened',
         assignee,
         inboundAt,
+        preview,
       ],
     );
     return { conversation: reopened[0]!, created: false, reopened: true, claim };
   }
   const { rows: created } = await tx.query<ConversationRow>(
     `insert into conversations (id, customer_id, channel, thread_key, subject, status, skills, priority, sentiment, reach, language,
-       sticky_agent_id, sticky_until, first_response_due, resolution_due, queued_at, created_at, assigned_agent_id, last_inbound_at)
-     values ($1, $2, $3, $4, $5, $17, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $18, $19) returning *`,
+       sticky_agent_id, sticky_until, first_response_due, resolution_due, queued_at, created_at, assigned_agent_id, last_inbound_at, last_inbound_preview)
+     values ($1, $2, $3, $4, $5, $17, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $18, $19, $20) returning *`,
     [
       id,
       author.identity.customer_id,
@@ -411,6 +416,7 @@ async function findOrOpenConversation(
       claim?.status ?? 'queued',
       assignee,
       inboundAt,
+      preview,
     ],
   );
   return { conversation: created[0]!, created: true, reopened: false, claim };

@@ -35,6 +35,7 @@ describe.each(DB_KINDS)('lastInboundAt on %s', (kind) => {
       });
       const conversationId = body.conversationId as string;
       await expect.poll(() => lastPublished(dana, conversationId)?.lastInboundAt).toBe(firstAt);
+      expect(lastPublished(dana, conversationId)?.preview).toBe('where is my bag');
 
       t.clock.advance(60_000);
       const reply = await dana.op('conversation.reply', {
@@ -48,14 +49,22 @@ describe.each(DB_KINDS)('lastInboundAt on %s', (kind) => {
       expect(lastPublished(dana, conversationId)?.lastInboundAt).toBe(firstAt);
 
       const secondAt = new Date(t.clock.now()).toISOString();
-      await t.ingest({ channel: 'x_dm', threadKey: 'bag', occurredAt: secondAt, text: 'any news?' });
+      await t.ingest({
+        channel: 'x_dm',
+        threadKey: 'bag',
+        occurredAt: secondAt,
+        text: 'any\n\n  news? ' + 'x'.repeat(200),
+      });
       await expect.poll(() => lastPublished(dana, conversationId)?.lastInboundAt).toBe(secondAt);
+      // The preview is the latest message's start, whitespace folded, at most 120 characters.
+      expect(lastPublished(dana, conversationId)?.preview).toBe(('any news? ' + 'x'.repeat(200)).slice(0, 120));
 
       // A provider delivering an older message late does not make the thread look older.
       const version = lastPublished(dana, conversationId)?.version as number;
       await t.ingest({ channel: 'x_dm', threadKey: 'bag', occurredAt: firstAt, text: 'also, hello' });
       await expect.poll(() => lastPublished(dana, conversationId)?.version).toBe(version + 1);
       expect(lastPublished(dana, conversationId)?.lastInboundAt).toBe(secondAt);
+      expect(lastPublished(dana, conversationId)?.preview).toMatch(/^any news\? x+$/);
     },
   );
 

@@ -26,6 +26,7 @@ export interface ConversationRow {
   first_response_at: Date | null;
   /** When the customer last wrote (inbound messages only): the UI's "unread" is read from it. */
   last_inbound_at: Date | null;
+  last_inbound_preview: string | null;
   sla_breaches: string[];
   alerts: string[];
   disconnect_requeue_at: Date | null;
@@ -56,6 +57,7 @@ export function conversationData(row: ConversationRow) {
     resolutionDue: iso(row.resolution_due),
     firstResponseAt: iso(row.first_response_at),
     lastInboundAt: iso(row.last_inbound_at),
+    preview: row.last_inbound_preview,
     slaBreaches: row.sla_breaches,
     alerts: row.alerts,
     queuedAt: iso(row.queued_at),

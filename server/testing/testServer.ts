@@ -6,7 +6,7 @@ import { startRoutingServer, type RoutingServer } from '../app';
 import { hashPassword } from '../auth/passwords';
 import { serverConfig, type ServerConfig } from '../config';
 import type { Db } from '../db/db';
-import { publishAgent, publishTemplate } from '../store/directory';
+import { publishDirectoryEntry, publishTemplate } from '../store/directory';
 import type { AgentRow } from '../store/rows';
 import { withChanges } from '../sync/changeLog';
 import { openTestDatabase, type DbKind } from './testDatabase';
@@ -120,7 +120,7 @@ export async function startTestServer(kind: DbKind, overrides: Partial<ServerCon
       await server.routing.refreshAgent(spec.id);
       await withChanges(db, async (tx, changes) => {
         const { rows } = await tx.query<AgentRow>('select * from agents where id = $1', [spec.id]);
-        publishAgent(changes, rows[0]!);
+        publishDirectoryEntry(changes, rows[0]!);
       });
     },
     async addTemplate(t) {
