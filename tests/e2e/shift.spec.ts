@@ -280,6 +280,32 @@ test('a shift: public X post with the customer’s journey, tone switch, offline
     await expect(view).toHaveAttribute('data-conversation-id', callId);
     await expect(view).toHaveAttribute('data-status', 'assigned');
     await expect(page.getByTestId('tone-name')).toHaveText('Phone script');
+
+    // A long call: every turn shows whole (a transcript once squeezed each turn to its first line).
+    for (let turn = 2; turn <= 12; turn++) {
+      await ingested(server, {
+        provider: 'cti',
+        providerMessageId: `call-77-${turn}`,
+        channel: 'voice',
+        threadKey: 'call-77',
+        kind: 'transcript',
+        speaker: turn % 2 ? 'customer' : 'agent',
+        author: { kind: 'phone', value: '+15550100177', displayName: 'Omar Haddad' },
+        text: `Turn ${turn}: the booking is for two adults flying out on the morning flight and back the week after, with one checked bag each.`,
+      });
+    }
+    const turns = view.getByTestId('message');
+    await expect(turns).toHaveCount(12);
+    const clipped = await turns.evaluateAll((items) =>
+      items.flatMap((item) => {
+        const body = item.querySelector('.cv-body');
+        if (!body) return ['no body'];
+        return body.getBoundingClientRect().bottom > item.getBoundingClientRect().bottom + 1
+          ? [body.textContent ?? '']
+          : [];
+      }),
+    );
+    expect(clipped).toEqual([]);
     await expect
       .poll(() => conversationOnServer(server, callId))
       .toMatchObject({
