@@ -40,8 +40,14 @@ export const OpSchema = z.discriminatedUnion('type', [
         body: Body,
         visibility: z.enum(['public', 'private']),
         templateId: Id.optional(),
+        /** Sent by email to the customer's address instead of on the conversation's channel (always private). */
+        via: z.literal('email').optional(),
       })
-      .strict(),
+      .strict()
+      .refine((p) => p.via === undefined || p.visibility === 'private', {
+        message: 'an email reply is private',
+        path: ['visibility'],
+      }),
   ),
   op('conversation.note', z.object({ conversationId: Id, messageId: Uuid, body: Body }).strict()),
   op(

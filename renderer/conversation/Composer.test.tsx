@@ -96,6 +96,20 @@ describe('Composer', () => {
     expect(editor().value).toContain("We're sorry about your bag, Jordan.");
   });
 
+  it('answers a social thread by email: the same answer in the email tone, sent by email and private', async () => {
+    renderView(db, connection);
+    await pick('Damaged baggage');
+    await userEvent.click(screen.getByRole('radio', { name: 'Email to jordan@example.com' }));
+    expect(screen.getByTestId('tone-name').textContent).toBe('Formal email');
+    expect(editor().value).toBe('Dear Jordan,\n\nWe have opened case conv-x.\n\nKind regards,\nDana Reyes');
+    expect(screen.queryByTestId('x-counter')).toBeNull();
+    await userEvent.click(sendButton());
+    await waitFor(() => expect(connection.ops('conversation.reply')).toHaveLength(1));
+    expect(connection.ops('conversation.reply')[0]!.payload).toMatchObject({ visibility: 'private', via: 'email' });
+    // The transcript says how it went out.
+    expect((await screen.findByTestId('sent-by-email')).closest('li')?.textContent).toContain('Dear Jordan');
+  });
+
   it('counts X’s weighted length and stops at 281', async () => {
     renderView(db, connection);
     await screen.findByTestId('template-picker');

@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { personalData, xLength } from '../composer/replyChecks';
-import { renderAnswer, TONE_LABELS, toneFor } from '../composer/tones';
+import { renderAnswer, TONE_LABELS } from '../composer/tones';
 import type { DraftRow, SyncDb } from '../sync/db';
 import type { SyncConnection } from '../sync/syncConnection';
 import { describeReason } from '../sync/syncWords';
@@ -11,9 +11,11 @@ import {
   MAX_BODY,
   placeholdersLeft,
   replyTargets,
+  replyTone,
+  targetKey,
+  type ReplyTarget,
   searchTemplates,
   templateValues,
-  type Visibility,
 } from './composerRules';
 import { draftKey, loadDraft, saveDraft, type ComposerDraft } from './draftStore';
 import { parseRows, TemplateSchema, type Conversation, type Template } from './rows';
@@ -46,6 +48,7 @@ export function Composer({
   agentId,
   conversation,
   customerName,
+  emailAddress = null,
   agentName,
   onTyped,
   onStoppedTyping,
@@ -55,13 +58,15 @@ export function Composer({
   agentId: string;
   conversation: Conversation;
   customerName: string;
+  /** The customer's email address, when a social or chat thread may be answered by email. */
+  emailAddress?: string | null;
   agentName: string;
   onTyped: () => void;
   onStoppedTyping: () => void;
 }) {
   const { id: conversationId, channel } = conversation;
   const key = draftKey(agentId, conversationId);
-  const targets = replyTargets(channel);
+  const targets = replyTargets(channel, emailAddress);
   const [state, setState] = useState<ComposerDraft>(() => {
     const saved = loadDraft(key);
     const fresh: ComposerDraft = {
@@ -72,8 +77,10 @@ export function Composer({
       chosen: null,
     };
     if (!saved) return fresh;
-    // A saved visibility this channel does not offer (the row changed) falls back to its own.
-    return targets.some((t) => t.visibility === saved.visibility) ? saved : { ...saved, visibility: fresh.visibility };
+    // A saved target this conversation does not offer (the row changed) falls back to its own.
+    return targets.some((t) => targetKey(t) === targetKey(saved))
+      ? saved
+      : { ...saved, visibility: fresh.visibility, via: undefined };
   });
   const latest = useRef(state);
   latest.current = state;
@@ -100,8 +107,8 @@ export function Composer({
     () => templateValues({ customerName, agentName, conversationId }),
     [customerName, agentName, conversationId],
   );
-  const { mode, visibility, reply, note, chosen } = state;
-  const tone = toneFor(channel, visibility);
+  const { mode, visibility, via, reply, note, chosen } = state;
+  const tone = replyTone(channel, state);
   const text = mode === 'reply' ? reply : note;
   const chosenTemplate = chosen ? templates.find((t) => t.id === chosen.templateId) : undefined;
 
@@ -118,8 +125,8 @@ export function Composer({
 
   const update = (patch: Partial<ComposerDraft>) => setState((s) => ({ ...s, ...patch }));
 
-  const offerAnswer = (template: Template, nextVisibility: Visibility, question: string, confirm: string) => {
-    const rendered = renderAnswer(template.renderings, toneFor(channel, nextVisibility), values);
+  const offerAnswer = (template: Template, next: ReplyTarget, question: string, confirm: string) => {
+    const rendered = renderAnswer(template.renderings, replyTone(channel, next), values);
     if ('unavailable' in rendered) {
       setNotice(rendered.unavailable);
       return;
@@ -138,16 +145,21 @@ export function Composer({
     setNotice(null);
     setPrompt(null);
     update({ mode: 'reply' });
-    offerAnswer(template, visibility, `Replace what you wrote with “${template.title}”?`, 'Replace my text');
+    offerAnswer(
+      template,
+      { visibility, via, label: '' },
+      `Replace what you wrote with “${template.title}”?`,
+      'Replace my text',
+    );
   };
 
-  const switchVisibility = (next: Visibility) => {
+  const switchTarget = (next: ReplyTarget) => {
     setNotice(null);
     setPrompt(null);
-    update({ visibility: next });
+    update({ visibility: next.visibility, via: next.via });
     // The same approved answer, in the new tone.
     if (chosenTemplate) {
-      const label = TONE_LABELS[toneFor(channel, next)];
+      const label = TONE_LABELS[replyTone(channel, next)];
       offerAnswer(
         chosenTemplate,
         next,
@@ -190,8 +202,9 @@ export function Composer({
           conversationId,
           messageId,
           body,
-          visibility: current.visibility,
+          visibility: current.via ? 'private' : current.visibility,
           ...(current.chosen ? { templateId: current.chosen.templateId } : {}),
+          ...(current.via ? { via: current.via } : {}),
         });
         onStoppedTyping();
       } else {
@@ -222,7 +235,9 @@ export function Composer({
     setState((s) => ({
       ...s,
       mode: 'reply',
-      visibility: targets.some((t) => t.visibility === draft.visibility) ? draft.visibility : s.visibility,
+      ...(targets.some((t) => !t.via && t.visibility === draft.visibility)
+        ? { visibility: draft.visibility, via: undefined }
+        : {}),
       // Never drops what is already written: the draft goes below it.
       reply: s.reply.trim() ? `${s.reply}\n\n${draft.body}` : draft.body,
       chosen: null,
@@ -289,13 +304,13 @@ export function Composer({
             <fieldset className="cv-targets">
               <legend>Reply as</legend>
               {targets.map((t) => (
-                <label key={t.visibility}>
+                <label key={targetKey(t)}>
                   <input
                     type="radio"
                     name={`visibility-${conversationId}`}
-                    value={t.visibility}
-                    checked={visibility === t.visibility}
-                    onChange={() => switchVisibility(t.visibility)}
+                    value={targetKey(t)}
+                    checked={targetKey(state) === targetKey(t)}
+                    onChange={() => switchTarget(t)}
                   />{' '}
                   {t.label}
                 </label>
@@ -415,7 +430,11 @@ export function Composer({
         {pii && (
           <div className="cv-pii" role="alert" data-testid="pii-warning">
             <p>This public reply shows {pii}. Anyone can read a public reply.</p>
-            <button type="button" data-testid="move-private" onClick={() => switchVisibility('private')}>
+            <button
+              type="button"
+              data-testid="move-private"
+              onClick={() => switchTarget({ visibility: 'private', label: '' })}
+            >
               Move to private message
             </button>
           </div>

@@ -23,7 +23,9 @@ export interface ConversationViewProps {
 const WORKING = new Set<Conversation['status']>(['assigned', 'wrap_up', 'reopened']);
 
 type Loaded =
-  { state: 'missing' } | { state: 'unreadable' } | { state: 'ready'; conversation: Conversation; customerName: string };
+  | { state: 'missing' }
+  | { state: 'unreadable' }
+  | { state: 'ready'; conversation: Conversation; customerName: string; emailAddress: string | null };
 
 /**
  * One conversation: header, transcript, the customer's journey, the composer and wrap-up. Data is
@@ -63,7 +65,18 @@ function OpenConversation({
     const customer = conversation.customerId
       ? parseRow(CustomerSchema, await db.customers.get(conversation.customerId))
       : null;
-    return { state: 'ready', conversation, customerName: customer?.displayName ?? '' };
+    // Where a social or chat thread can be answered by email instead.
+    const email = conversation.customerId
+      ? (await db.identities.where('customerId').equals(conversation.customerId).toArray()).find(
+          (i) => i.kind === 'email' && typeof i.value === 'string',
+        )
+      : undefined;
+    return {
+      state: 'ready',
+      conversation,
+      customerName: customer?.displayName ?? '',
+      emailAddress: email ? String(email.value) : null,
+    };
   }, [db, conversationId]);
   const agents = useLiveQuery(async () => parseRows(AgentSchema, await db.agents.toArray()), [db]);
   const transcript = useTranscript(db, conversationId);
@@ -97,7 +110,7 @@ function OpenConversation({
     );
   }
 
-  const { conversation, customerName } = loaded;
+  const { conversation, customerName, emailAddress } = loaded;
   const mine = conversation.assignedAgentId === agentId;
   const canAct = mine && WORKING.has(conversation.status);
   const offeredToMe = mine && conversation.status === 'offered';
@@ -169,6 +182,7 @@ function OpenConversation({
                 agentId={agentId}
                 conversation={conversation}
                 customerName={customerName}
+                emailAddress={emailAddress}
                 agentName={agentName}
                 onTyped={viewing.typed}
                 onStoppedTyping={viewing.stoppedTyping}

@@ -118,6 +118,11 @@ export function Transcript({
                 {m.visibility === 'public' ? 'Public' : 'Private'}
                 <span className="visually-hidden">{audience(m)}</span>
               </span>
+              {m.via === 'email' && (
+                <span className="cv-via" data-testid="sent-by-email">
+                  by email
+                </span>
+              )}
               {m.createdAt && (
                 <time className="cv-time" dateTime={m.createdAt}>
                   {formatWhen(m.createdAt)}

@@ -1,5 +1,6 @@
 import { isPublicChannel, type Channel } from '../../shared/domain';
 import { fillTemplate } from '../composer/replyChecks';
+import { toneFor } from '../composer/tones';
 import type { Template } from './rows';
 
 /** The composer's choices that depend only on the conversation: pure, so tests pin them down. */
@@ -9,14 +10,31 @@ export type Visibility = 'public' | 'private';
 export interface ReplyTarget {
   visibility: Visibility;
   label: string;
+  /** Sent by email to the customer's address instead of on the conversation's channel. */
+  via?: 'email';
 }
 
-/** A public channel offers a public reply or a private message; every other channel has one way back. */
-export function replyTargets(channel: Channel): ReplyTarget[] {
+export const targetKey = (t: { visibility: Visibility; via?: 'email' | undefined }) => t.via ?? t.visibility;
+
+/** The tone a reply takes: an email is a formal email, whatever the thread it answers. */
+export function replyTone(channel: Channel, t: { visibility: Visibility; via?: 'email' | undefined }) {
+  return t.via === 'email' ? 'email' : toneFor(channel, t.visibility);
+}
+
+/**
+ * A public channel offers a public reply or a private message; every other channel has one way
+ * back. A social or chat thread can also be answered by email when the customer has an address.
+ */
+export function replyTargets(channel: Channel, emailAddress?: string | null): ReplyTarget[] {
+  const email: ReplyTarget[] =
+    emailAddress && channel !== 'email' && channel !== 'voice'
+      ? [{ visibility: 'private', via: 'email', label: `Email to ${emailAddress}` }]
+      : [];
   if (isPublicChannel(channel)) {
     return [
       { visibility: 'public', label: 'Public reply' },
       { visibility: 'private', label: 'Private message' },
+      ...email,
     ];
   }
   const label: Record<Exclude<Channel, 'x_public' | 'facebook'>, string> = {
@@ -26,7 +44,7 @@ export function replyTargets(channel: Channel): ReplyTarget[] {
     chat: 'Chat message',
     voice: 'Call script',
   };
-  return [{ visibility: 'private', label: label[channel as keyof typeof label] }];
+  return [{ visibility: 'private', label: label[channel as keyof typeof label] }, ...email];
 }
 
 export function defaultVisibility(channel: Channel): Visibility {

@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const ComposerDraftSchema = z.object({
   mode: z.enum(['reply', 'note']),
   visibility: z.enum(['public', 'private']),
+  /** Answering by email instead of on the conversation's channel. */
+  via: z.literal('email').optional(),
   reply: z.string(),
   note: z.string(),
   /** The approved answer in use and its text as inserted (to tell hand edits from it). */

@@ -46,6 +46,8 @@ export const MessageSchema = z.looseObject({
   body: text,
   templateId: maybeText,
   createdAt: maybeText,
+  /** `email`: a reply sent by email instead of on the conversation's channel. */
+  via: maybeText,
 });
 export type Message = z.infer<typeof MessageSchema>;
 

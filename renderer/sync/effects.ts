@@ -58,6 +58,7 @@ export function effectsOf(op: Op, ctx: EffectContext): RowEffect[] {
         speaker: null,
         body: op.payload.body,
         templateId: reply ? (op.payload.templateId ?? null) : null,
+        via: reply ? (op.payload.via ?? null) : null,
         sentiment: null,
         createdAt: op.createdAt,
       };

@@ -79,6 +79,8 @@ export interface MessageRow {
   template_id: string | null;
   sentiment: number | null;
   created_at: Date;
+  /** The channel a reply went out on when not the conversation's own (`email`). */
+  via: string | null;
 }
 
 export function messageData(row: MessageRow) {
@@ -94,6 +96,7 @@ export function messageData(row: MessageRow) {
     templateId: row.template_id,
     sentiment: row.sentiment,
     createdAt: iso(row.created_at),
+    via: row.via,
   };
 }
 

@@ -55,11 +55,12 @@ async function insertMessage(
     visibility: MessageRow['visibility'];
     body: string;
     templateId?: string;
+    via?: 'email';
   },
 ): Promise<MessageRow | undefined> {
   const { rows } = await ctx.tx.query<MessageRow>(
-    `insert into messages (id, conversation_id, direction, visibility, author_agent_id, body, template_id, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing returning *`,
+    `insert into messages (id, conversation_id, direction, visibility, author_agent_id, body, template_id, created_at, via)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (id) do nothing returning *`,
     [
       values.id,
       values.conversationId,
@@ -69,6 +70,7 @@ async function insertMessage(
       values.body,
       values.templateId ?? null,
       ctx.now,
+      values.via ?? null,
     ],
   );
   return rows[0];
@@ -82,6 +84,17 @@ export const replyRule: OpRule<'conversation.reply'> = async (op, ctx) => {
     return reject('not_assignee', `This conversation is now with ${await agentName(ctx.tx, row.assigned_agent_id)}.`);
   }
   if (!OPEN.has(row.status)) return reject('conversation_closed', 'This conversation is closed; reopen it to reply.');
+  if (op.payload.via === 'email') {
+    if (row.channel === 'email')
+      return reject('invalid_op', 'This conversation is already by email: reply without "via".');
+    const { rows: emails } = await ctx.tx.query(
+      "select 1 from identities where customer_id = $1 and kind = 'email' limit 1",
+      [row.customer_id],
+    );
+    if (!emails.length) {
+      return reject('invalid_op', 'This customer has no email address on file: reply on their channel instead.');
+    }
+  }
   const message = await insertMessage(ctx, {
     id: op.payload.messageId,
     conversationId: row.id,
@@ -89,6 +102,7 @@ export const replyRule: OpRule<'conversation.reply'> = async (op, ctx) => {
     visibility: op.payload.visibility,
     body: op.payload.body,
     ...(op.payload.templateId ? { templateId: op.payload.templateId } : {}),
+    ...(op.payload.via ? { via: op.payload.via } : {}),
   });
   if (!message) return reject('stale', 'A message with this id already exists.');
   const updated = await bump(

@@ -193,6 +193,13 @@ test('a shift: public X post with the customer’s journey, tone switch, offline
     await expect(page.getByTestId('tone-name')).toHaveText('Private message');
     await expect(composer).toHaveValue(privateText);
     await expect(page.getByTestId('x-counter')).toHaveCount(0); // a DM is not a post
+
+    // Social to email (her address came with the linked record): the formal email, then back.
+    await page.getByRole('radio', { name: 'Email to maya.lindqvist@mail.example' }).check();
+    await expect(page.getByTestId('tone-name')).toHaveText('Formal email');
+    await expect(composer).toHaveValue(filled(TEMPLATE.renderings.email, values));
+    await page.getByRole('radio', { name: 'Private message' }).check();
+    await expect(composer).toHaveValue(privateText);
   });
 
   // 6. The network goes mid-reply: Ann finishes, sends and resolves offline.
