@@ -12,11 +12,16 @@ import { migrate } from './db/migrate';
 import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
 import { parseListeningQuery } from './enrich/listeningQuery';
+import { createIngestGate } from './channels/channelIngest';
+import { createListeningMonitor } from './channels/listening/listeningMonitor';
+import { startChannels, type Channels } from './channels/registry';
+import { registerAttachmentRoutes } from './http/attachments';
 import { startLoadGauge } from './http/loadGauge';
 import { registerRoutes } from './http/routes';
 import { ingestInteraction, type IngestConfig, type ListeningRule } from './ingest/ingest';
 import { RoutingService } from './routing/routingService';
 import { attachSyncSocket } from './socket/syncSocket';
+import type { AfterCommitHooks } from './sync/opContext';
 import { seedAdmin, seedDemoTenant } from './demo/seed';
 
 const { version } = JSON.parse(readFileSync(path.join(import.meta.dirname, '../package.json'), 'utf8')) as {
@@ -27,6 +32,7 @@ export interface RoutingServer {
   url: string;
   db: Db;
   routing: RoutingService;
+  channels: Channels;
   close(): Promise<void>;
 }
 
@@ -150,11 +156,14 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
     });
   };
   await reloadRules();
+  // Listening-rule matches over time: a spike raises a company alert for leads and the webhook.
+  const listening = createListeningMonitor({ db, push: (changes) => pushChanges(changes), now, config, log: app.log });
   const ingestConfig: IngestConfig = {
     stickyWindowMs: config.SWITCHBOARD_STICKY_WINDOW_HOURS * 3600_000,
     stickyWaitMs: config.SWITCHBOARD_STICKY_WAIT_SECONDS * 1000,
     rules: () => rules,
     claim: (tx, item) => routing.claimOnIngest(tx, item),
+    listened: (matched, interaction, at) => listening.listened(matched, interaction, at),
   };
 
   const socket = attachSyncSocket({
@@ -164,7 +173,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
     now,
     onCommitted: (committed) => {
       socket.push(committed.changes);
-      for (const effect of committed.effects) effect(routing);
+      for (const effect of committed.effects) effect(hooks);
     },
     // A failed routing step is logged by routing itself; it must not become an unhandled rejection.
     onConnect: (viewer) => void routing.agentConnected(viewer.agentId).catch(() => undefined),
@@ -173,25 +182,52 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
   });
   pushChanges = (changes) => socket.push(changes);
 
-  registerRoutes(app, {
-    db,
-    sessions,
-    tokens,
-    ingestKey: config.SWITCHBOARD_INGEST_KEY,
-    ingestMaxInFlight: config.SWITCHBOARD_INGEST_MAX_IN_FLIGHT,
+  // Every way in (POST /api/ingest and each channel's webhook) shares one in-flight budget.
+  const gate = createIngestGate({
+    maxInFlight: config.SWITCHBOARD_INGEST_MAX_IN_FLIGHT,
     overloaded: () => gauge.overloaded(),
-    version,
-    ingest: async (interaction) => {
+    store: async (interaction) => {
       const outcome = await ingestInteraction(db, interaction, ingestConfig, new Date(now()));
       if (outcome.status === 'duplicate') return outcome;
       socket.push(outcome.changes);
       if (outcome.route && outcome.conversation) routing.routeNew(outcome.conversation);
       return { status: 'accepted', conversationId: outcome.conversationId, messageId: outcome.messageId };
     },
+  });
+  const channels = await startChannels({
+    app,
+    io,
+    config,
+    db,
+    log: app.log,
+    now,
+    push: (changes) => socket.push(changes),
+    gate,
+    routing: { capacityFreed: (agentId, channel) => routing.capacityFreed(agentId, channel) },
+  });
+  // What an op's commit sets off: routing steps, and sending a queued reply out.
+  const hooks: AfterCommitHooks = {
+    presenceChanged: (agentId, presence) => routing.presenceChanged(agentId, presence),
+    capacityFreed: (agentId, channel) => routing.capacityFreed(agentId, channel),
+    enqueue: (conversationId, excludeAgentId) => routing.enqueue(conversationId, excludeAgentId),
+    assigned: (agentId, channel) => routing.assigned(agentId, channel),
+    deliveryQueued: () => channels.dispatcher.kick(),
+  };
+
+  registerRoutes(app, {
+    db,
+    sessions,
+    tokens,
+    ingestKey: config.SWITCHBOARD_INGEST_KEY,
+    version,
+    gate,
+    connectors: () => channels.health.all(),
     queueSnapshot: () => routing.router.snapshot(),
     reloadRules,
     ready: () => ready,
   });
+
+  registerAttachmentRoutes(app, { db, tokens });
 
   await routing.boot();
   await app.listen({ host: config.HOST, port: config.PORT });
@@ -204,15 +240,18 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
     url: `http://${config.HOST}:${port}`,
     db,
     routing,
+    channels,
     close: () =>
       (closing ??= (async () => {
         ready = false;
         routing.stop();
         gauge.stop();
+        await channels.close();
         // Stop taking work, let in-flight ops finish, then close the database.
         await io.close();
         await app.close();
         await routing.idle();
+        await listening.close();
         if (!options.db) await db.close();
       })()),
   };

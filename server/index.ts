@@ -1,5 +1,6 @@
 import { readServerConfig } from './config';
 import { startRoutingServer } from './app';
+import { startProviderSandbox } from './demo/providerSandbox';
 import { DEMO_PASSWORD } from './demo/seed';
 
 /**
@@ -14,6 +15,10 @@ try {
   process.exit(2);
 }
 
+// The demo tenant answers customers through local provider stand-ins unless told otherwise.
+const sandbox = config.SWITCHBOARD_DEMO ? await startProviderSandbox(config) : null;
+if (sandbox) config = { ...config, ...sandbox.overrides };
+
 const server = await startRoutingServer(config).catch((err: Error) => {
   console.error(`Switchboard server could not start: ${err.message}`);
   if (config.DATABASE_URL)
@@ -27,6 +32,8 @@ if (config.SWITCHBOARD_DEMO && config.SWITCHBOARD_SIMULATOR && config.SWITCHBOAR
   simulator = startSimulator({
     baseUrl: server.url,
     ingestKey: config.SWITCHBOARD_INGEST_KEY,
+    // Through the channel adapters' own endpoints, signed with the configured secrets.
+    providers: config,
     ratePerSecond: config.SWITCHBOARD_SIMULATOR_RATE,
   });
 }
@@ -39,7 +46,10 @@ if (config.SWITCHBOARD_DEMO) {
     `Demo sign-ins (password "${DEMO_PASSWORD}"): agent1@demo.test … agent40@demo.test, lead1@demo.test … lead3@demo.test, admin@demo.test`,
   );
   if (simulator)
-    console.log(`Demo traffic: ${config.SWITCHBOARD_SIMULATOR_RATE} events/s (SWITCHBOARD_SIMULATOR=0 to stop it)`);
+    console.log(
+      `Demo traffic: ${config.SWITCHBOARD_SIMULATOR_RATE} events/s through the channel webhooks (SWITCHBOARD_SIMULATOR=0 to stop it)`,
+    );
+  if (sandbox) console.log(sandbox.describe());
 }
 
 let stopping = false;
@@ -49,6 +59,7 @@ const stop = async (signal: string) => {
   console.log(`Switchboard server: ${signal}, finishing in-flight work…`);
   await simulator?.stop();
   await server.close();
+  await sandbox?.close();
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -50,6 +50,8 @@ export const OpSchema = z.discriminatedUnion('type', [
       }),
   ),
   op('conversation.note', z.object({ conversationId: Id, messageId: Uuid, body: Body }).strict()),
+  /** Sends a reply the provider did not take (not delivered) once more. */
+  op('conversation.retry_delivery', z.object({ conversationId: Id, messageId: Id }).strict()),
   op(
     'conversation.transfer',
     z.object({ conversationId: Id, to: TransferTargetSchema, note: z.string().max(2000).optional() }).strict(),
@@ -92,6 +94,8 @@ export const RejectReasonSchema = z.enum([
   'agent_unavailable',
   'suggestion_decided',
   'stale',
+  /** Messenger allows no reply any more: 7 days since the customer last wrote. */
+  'messaging_window_closed',
 ]);
 export type RejectReason = z.infer<typeof RejectReasonSchema>;
 
@@ -165,7 +169,12 @@ export type Viewing = z.infer<typeof ViewingSchema>;
 export const CollisionSchema = z.object({
   conversationId: Id,
   others: z.array(z.object({ agentId: Id, name: z.string(), typing: z.boolean() })),
+  /** A web chat visitor typing in this conversation (relayed by the client from `customer_typing`). */
+  customerTyping: z.boolean().optional(),
 });
+
+/** Server → the assigned agent's sockets: the web chat visitor started or stopped typing. */
+export const CustomerTypingSchema = z.object({ conversationId: Id, typing: z.boolean() });
 export type Collision = z.infer<typeof CollisionSchema>;
 
 /** Error answers to malformed socket events: a code and what to do. */

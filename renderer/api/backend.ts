@@ -1,7 +1,11 @@
 import {
   ApiErrorSchema,
+  AttachmentsResponseSchema,
+  ConnectorsResponseSchema,
   HealthSchema,
   SignInResponseSchema,
+  type Attachment,
+  type ConnectorStatus,
   type Health,
   type SignInRequest,
   type SignInResponse,
@@ -97,4 +101,77 @@ export async function refreshSession(
   if (!response.ok) return { ok: false, reason: 'unreachable' };
   const parsed = SignInResponseSchema.safeParse(await response.json().catch(() => undefined));
   return parsed.success ? { ok: true, session: parsed.data } : { ok: false, reason: 'unreachable' };
+}
+
+/**
+ * GET /api/admin/connectors (leads and admins): each channel connection's health. Failures come
+ * back as a sentence for the panel, never thrown.
+ */
+export async function fetchConnectors(
+  serverUrl: string,
+  token: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<{ ok: true; connectors: ConnectorStatus[] } | { ok: false; message: string }> {
+  let response: Response;
+  try {
+    response = await fetchImpl(`${serverUrl}/api/admin/connectors`, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch {
+    return {
+      ok: false,
+      message: `Cannot reach the Switchboard server at ${serverUrl}; the figures show once it answers.`,
+    };
+  }
+  if (response.status === 401) return { ok: false, message: 'Your sign-in is being renewed; try again in a moment.' };
+  if (response.status === 403) return { ok: false, message: 'Connector health is for team leads and admins.' };
+  const parsed = ConnectorsResponseSchema.safeParse(await response.json().catch(() => undefined));
+  if (!response.ok || !parsed.success) {
+    return { ok: false, message: `The server could not report connector health (HTTP ${response.status}).` };
+  }
+  return { ok: true, connectors: parsed.data.connectors };
+}
+
+/** GET /api/messages/:id/attachments: an email's files, or a sentence saying why not. */
+export async function fetchAttachments(
+  serverUrl: string,
+  token: string,
+  messageId: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<{ ok: true; attachments: Attachment[] } | { ok: false; message: string }> {
+  try {
+    const response = await fetchImpl(`${serverUrl}/api/messages/${encodeURIComponent(messageId)}/attachments`, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const parsed = AttachmentsResponseSchema.safeParse(await response.json().catch(() => undefined));
+    if (response.ok && parsed.success) return { ok: true, attachments: parsed.data.attachments };
+    if (response.status === 401) return { ok: false, message: 'Your sign-in is being renewed; try again in a moment.' };
+    return { ok: false, message: `The server could not list the files (HTTP ${response.status}).` };
+  } catch {
+    return { ok: false, message: 'Files are kept on the server: connect to see and download them.' };
+  }
+}
+
+/** GET /api/attachments/:id as bytes, for the agent to save. */
+export async function downloadAttachment(
+  serverUrl: string,
+  token: string,
+  attachmentId: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<{ ok: true; blob: Blob } | { ok: false; message: string }> {
+  try {
+    const response = await fetchImpl(`${serverUrl}/api/attachments/${encodeURIComponent(attachmentId)}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (response.ok) return { ok: true, blob: await response.blob() };
+    const error = ApiErrorSchema.safeParse(await response.json().catch(() => undefined));
+    return {
+      ok: false,
+      message: error.success ? error.data.error.message : `Download failed (HTTP ${response.status}).`,
+    };
+  } catch {
+    return { ok: false, message: 'The file could not be downloaded: check the connection and try again.' };
+  }
 }

@@ -1,5 +1,6 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { MessagingWindowNote, useMessagingWindow } from '../composer/MessagingWindowNote';
 import { personalData, xLength } from '../composer/replyChecks';
 import { renderAnswer, TONE_LABELS } from '../composer/tones';
 import type { DraftRow, SyncDb } from '../sync/db';
@@ -121,7 +122,10 @@ export function Composer({
   if (x && !x.valid) tooLong.push(`Too long for X: ${-x.remaining} over the ${x.limit} limit. Shorten it to send.`);
   if (text.length > MAX_BODY) tooLong.push(`Too long: at most ${MAX_BODY.toLocaleString()} characters.`);
   const blocked = missing.length > 0 || tooLong.length > 0;
-  const canSend = text.trim() !== '' && !blocked && !sending && !prompt;
+  // Messenger refuses a reply once its window closed; email stays possible when offered.
+  const messaging = useMessagingWindow(channel, conversation.lastInboundAt);
+  const windowClosed = mode === 'reply' && !via && messaging.window.state === 'closed';
+  const canSend = text.trim() !== '' && !blocked && !windowClosed && !sending && !prompt;
 
   const update = (patch: Partial<ComposerDraft>) => setState((s) => ({ ...s, ...patch }));
 
@@ -319,6 +323,15 @@ export function Composer({
           ) : (
             <p className="cv-targets">{targets[0]!.label}</p>
           )}
+          <MessagingWindowNote
+            view={messaging}
+            emailOffered={targets.some((t) => t.via === 'email')}
+            replyingByEmail={via === 'email'}
+            onUseEmail={() => {
+              const email = targets.find((t) => t.via === 'email');
+              if (email) switchTarget(email);
+            }}
+          />
           <p className="cv-tone">
             Tone: <strong data-testid="tone-name">{TONE_LABELS[tone]}</strong>
             {chosenTemplate && <span className="cv-chosen"> · answer “{chosenTemplate.title}”</span>}

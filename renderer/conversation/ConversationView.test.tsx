@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncDb } from '../sync/db';
 import { FakeConnection, openDb, renderView, seed } from './testKit';
+import { CUSTOMER_TYPING_MS } from './useViewing';
 
 describe('ConversationView', () => {
   let db: SyncDb;
@@ -92,6 +93,26 @@ describe('ConversationView', () => {
 
     view.unmount();
     expect(connection.view).toHaveBeenLastCalledWith(null, false);
+  });
+
+  it('shows when the web chat visitor is typing, and drops it when they stop or go quiet', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      renderView(db, connection);
+      await screen.findByTestId('composer');
+      expect(screen.queryByTestId('customer-typing')).toBeNull();
+      act(() => connection.collide({ conversationId: 'conv-x', others: [], customerTyping: true }));
+      expect(screen.getByTestId('customer-typing').textContent).toBe('Jordan Miles is typing…');
+      act(() => connection.collide({ conversationId: 'conv-x', others: [], customerTyping: false }));
+      expect(screen.queryByTestId('customer-typing')).toBeNull();
+      act(() => connection.collide({ conversationId: 'conv-x', others: [], customerTyping: true }));
+      act(() => {
+        vi.advanceTimersByTime(CUSTOMER_TYPING_MS + 10);
+      });
+      expect(screen.queryByTestId('customer-typing')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('offers an offered call to accept or decline', async () => {

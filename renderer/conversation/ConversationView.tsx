@@ -56,6 +56,7 @@ function OpenConversation({
   const sessionAgent = useAppStore((s) => s.session?.agent ?? null);
   const openInWorkspace = useAppStore((s) => s.openConversation);
   const [offerError, setOfferError] = useState<string | null>(null);
+  const setCommandError = useAppStore((s) => s.setCommandError);
 
   const loaded = useLiveQuery(async (): Promise<Loaded> => {
     const row = await db.conversations.get(conversationId);
@@ -146,7 +147,26 @@ function OpenConversation({
       />
       <div className="cv-body-grid">
         <div className="cv-main">
-          <Transcript data={transcript} customerName={customerName} agentNames={agentNames} />
+          <Transcript
+            data={transcript}
+            customerName={customerName}
+            agentNames={agentNames}
+            {...(canAct
+              ? {
+                  onRetry: (messageId: string) =>
+                    void connection
+                      .enqueue('conversation.retry_delivery', { conversationId, messageId })
+                      .catch((err: unknown) =>
+                        setCommandError(`The reply was not sent again: ${failureSentence(err)}`),
+                      ),
+                }
+              : {})}
+          />
+          {viewing.customerTyping && (
+            <p className="cv-customer-typing" role="status" data-testid="customer-typing">
+              {customerName || 'The customer'} is typing…
+            </p>
+          )}
           {offeredToMe && (
             <div className="cv-offer" role="group" aria-label="Offer" data-testid="conversation-offer">
               <p>

@@ -43,6 +43,14 @@ describe('Wrap-up and handing on', () => {
     expect(connection.ops().map((o) => o.type)).toEqual(['conversation.wrap_up', 'conversation.resolve']);
   });
 
+  it('asks for an outcome on a call the phone system ended (in wrap-up without one)', async () => {
+    await db.conversations.update('conv-call', { status: 'wrap_up', assignedAgentId: 'agent-dana' });
+    renderView(db, connection, { conversationId: 'conv-call' });
+    expect((await screen.findByTestId('wrapped-as')).textContent).toBe(
+      'The call ended: choose an outcome, then resolve it.',
+    );
+  });
+
   it('“Wrap up and resolve” queues both, in order, then closes the view', async () => {
     const onClosed = vi.fn();
     renderView(db, connection, { onClosed });

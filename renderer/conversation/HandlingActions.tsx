@@ -77,8 +77,11 @@ export function HandlingActions({
       <h3 id={ids.title}>Wrap-up</h3>
       {wrapped && (
         <p className="cv-wrapped" data-testid="wrapped-as">
-          Wrapped up{conversation.disposition ? ` as “${dispositionLabel(conversation.disposition)}”` : ''}. Resolve it
-          when you are done.
+          {conversation.disposition
+            ? `Wrapped up as “${dispositionLabel(conversation.disposition)}”. Resolve it when you are done.`
+            : conversation.channel === 'voice'
+              ? 'The call ended: choose an outcome, then resolve it.'
+              : 'In wrap-up: choose an outcome, then resolve it.'}
         </p>
       )}
       <form

@@ -1,7 +1,8 @@
-import { cleanup, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncDb } from '../sync/db';
-import { FakeConnection, openDb, renderView, seed } from './testKit';
+import { FakeConnection, ME, openDb, renderView, seed } from './testKit';
 
 describe('Transcript', () => {
   let db: SyncDb;
@@ -36,6 +37,113 @@ describe('Transcript', () => {
     expect(messages[2]!.textContent).toContain('Internal note by Dana Reyes');
     expect(messages[2]!.className).toContain('cv-note');
     expect(messages[0]!.textContent).toContain('Jordan Miles');
+  });
+
+  it('shows where each reply is on its way to the customer, and why one was not delivered', async () => {
+    await db.messages.update('m-out', { delivery: 'failed', deliveryError: 'X refused it: duplicate content.' });
+    await db.messages.put({
+      id: 'm-out2',
+      conversationId: 'conv-x',
+      direction: 'outbound',
+      visibility: 'public',
+      authorAgentId: 'dana',
+      speaker: null,
+      body: 'Second try',
+      templateId: null,
+      createdAt: '2026-11-26T10:05:00.000Z',
+      via: null,
+      delivery: 'pending',
+      deliveryError: 'X answered 503',
+    });
+    renderView(db, connection);
+    const list = await screen.findByRole('list', { name: 'Messages' });
+    await within(list).findByText('Second try');
+    const states = within(list).getAllByTestId('delivery');
+    expect(states.map((s) => [s.dataset.delivery, s.textContent])).toEqual([
+      ['failed', 'Not delivered'],
+      ['pending', 'Retrying…'],
+    ]);
+    expect(within(list).getByTestId('delivery-error').textContent).toBe(
+      'Not delivered: X refused it: duplicate content. Try again',
+    );
+    // Inbound messages and notes have no delivery state.
+    expect(
+      within(list)
+        .getAllByTestId('message')
+        .filter((m) => m.querySelector('[data-testid="delivery"]')),
+    ).toHaveLength(2);
+  });
+
+  it('sends a reply that was not delivered again, queued like any other action', async () => {
+    await db.messages.update('m-out', {
+      delivery: 'failed',
+      deliveryError: 'Not delivered after 9 tries: X answered 503',
+    });
+    renderView(db, connection);
+    const retry = await screen.findByTestId('retry-delivery');
+    await userEvent.click(retry);
+    expect(connection.enqueued).toEqual([
+      {
+        type: 'conversation.retry_delivery',
+        payload: { conversationId: 'conv-x', messageId: 'm-out' },
+        baseVersion: undefined,
+      },
+    ]);
+    // Until the server has the op the reply shows as queued, its failure cleared.
+    await waitFor(() => expect(screen.queryByTestId('delivery-error')).toBeNull());
+    expect(screen.getByTestId('message-queued')).toBeTruthy();
+  });
+
+  it("lists an email's files from the server when asked and says why one was not kept", async () => {
+    await db.messages.update('m-dm', { attachmentCount: 2 });
+    const fetch = vi.fn(() =>
+      Promise.resolve(
+        new Response(
+          JSON.stringify({
+            attachments: [
+              {
+                id: 'a1',
+                filename: 'bag tag.jpg',
+                contentType: 'image/jpeg',
+                size: 48_000,
+                contentId: null,
+                skippedReason: null,
+              },
+              {
+                id: 'a2',
+                filename: 'video.mov',
+                contentType: 'video/quicktime',
+                size: 52_428_800,
+                contentId: null,
+                skippedReason: 'Larger than the 10 MB limit for one file.',
+              },
+            ],
+          }),
+        ),
+      ),
+    );
+    vi.stubGlobal('fetch', fetch);
+    const { store } = renderView(db, connection);
+    store.setState({
+      session: {
+        token: 'tok',
+        serverUrl: 'http://127.0.0.1:4400',
+        agent: { id: ME, name: 'Dana Reyes', email: 'dana@demo.test', role: 'agent' },
+        expiresAt: '2026-11-26T12:00:00Z',
+      },
+    });
+    await userEvent.click(await screen.findByRole('button', { name: '2 attached files' }));
+    const files = await screen.findAllByTestId('attachment');
+    expect(fetch).toHaveBeenCalledWith(
+      'http://127.0.0.1:4400/api/messages/m-dm/attachments',
+      expect.objectContaining({ headers: { Authorization: 'Bearer tok' } }),
+    );
+    expect(files.map((f) => f.textContent)).toEqual([
+      'bag tag.jpg (47 KB)',
+      'video.mov (50.0 MB): not kept. Larger than the 10 MB limit for one file.',
+    ]);
+    expect(screen.getByRole('button', { name: 'Save bag tag.jpg' })).toBeTruthy();
+    vi.unstubAllGlobals();
   });
 
   it('shows a call transcript as speaker turns', async () => {

@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useLayoutEffect, useRef } from 'react';
 import type { SyncDb } from '../sync/db';
+import { AttachmentList } from './AttachmentList';
 import { MessageSchema, parseRows, type Message } from './rows';
 import { formatWhen } from './words';
 
@@ -61,6 +62,28 @@ const KIND: Record<Message['direction'], string> = {
 };
 
 /**
+ * Where a reply is on its way to the customer, once the server has it: sending (the provider has
+ * not taken it yet, maybe retrying), sent, or not delivered (the reason shows under the body).
+ */
+function DeliveryState({ message }: { message: Message }) {
+  if (!message.delivery) return null;
+  const retrying = message.delivery === 'pending' && message.deliveryError;
+  const label = { pending: retrying ? 'Retrying…' : 'Sending…', sent: 'Sent', failed: 'Not delivered' }[
+    message.delivery
+  ];
+  return (
+    <span
+      className={`cv-delivery cv-delivery-${message.delivery}`}
+      data-testid="delivery"
+      data-delivery={message.delivery}
+      title={retrying ? `The provider did not take it yet: ${message.deliveryError}` : undefined}
+    >
+      {label}
+    </span>
+  );
+}
+
+/**
  * The conversation's messages in order, each saying who wrote it and who can see it. Bodies come
  * from customers and the network: text only, links stay plain text.
  */
@@ -68,10 +91,13 @@ export function Transcript({
   data,
   customerName,
   agentNames,
+  onRetry,
 }: {
   data: TranscriptData | undefined;
   customerName: string;
   agentNames: ReadonlyMap<string, string>;
+  /** Sends a not-delivered reply again; absent when the agent cannot act on the conversation. */
+  onRetry?: (messageId: string) => void;
 }) {
   const list = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
@@ -137,8 +163,20 @@ export function Transcript({
                   Queued
                 </span>
               )}
+              {!queued && <DeliveryState message={m} />}
             </div>
             <p className="cv-body">{m.body}</p>
+            {m.attachmentCount > 0 && <AttachmentList messageId={m.id} count={m.attachmentCount} />}
+            {m.delivery === 'failed' && m.deliveryError && (
+              <p className="cv-delivery-error" role="alert" data-testid="delivery-error">
+                Not delivered: {m.deliveryError}{' '}
+                {onRetry && (
+                  <button type="button" onClick={() => onRetry(m.id)} data-testid="retry-delivery">
+                    Try again
+                  </button>
+                )}
+              </p>
+            )}
           </li>
         );
       })}

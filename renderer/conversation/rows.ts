@@ -48,6 +48,12 @@ export const MessageSchema = z.looseObject({
   createdAt: maybeText,
   /** `email`: a reply sent by email instead of on the conversation's channel. */
   via: maybeText,
+  /** A reply's way out to the provider: pending, sent or failed; null when not sent out. */
+  delivery: z.enum(['pending', 'sent', 'failed']).nullish().catch(null),
+  /** Why the provider did not take it (or is still being retried), in the agent's words. */
+  deliveryError: maybeText,
+  /** Files that came with an email; their list and bytes are fetched from the server when asked. */
+  attachmentCount: z.number().int().min(0).catch(0).default(0),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

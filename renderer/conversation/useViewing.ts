@@ -4,12 +4,16 @@ import type { OtherViewer } from './words';
 
 /** Typing stops counting after this long without a keystroke. */
 export const TYPING_IDLE_MS = 3000;
+/** A visitor's "typing" is dropped after this long without news (their tab closed mid-sentence). */
+export const CUSTOMER_TYPING_MS = 8000;
 
 const ignore = () => undefined;
 
 export interface Viewing {
   /** Other agents in this conversation (collision presence), as the server last said. */
   others: OtherViewer[];
+  /** The web chat visitor is typing. */
+  customerTyping: boolean;
   /** A keystroke in the reply: tells the server once, then again when it goes idle. */
   typed: () => void;
   /** The reply was sent or abandoned: no longer typing. */
@@ -22,16 +26,24 @@ export interface Viewing {
  */
 export function useViewing(connection: SyncConnection, conversationId: string): Viewing {
   const [others, setOthers] = useState<OtherViewer[]>([]);
+  const [customerTyping, setCustomerTyping] = useState(false);
   const typing = useRef(false);
   const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(() => {
+    let customerIdle: ReturnType<typeof setTimeout> | undefined;
     const off = connection.onCollision((c) => {
-      if (c.conversationId === conversationId) setOthers(c.others);
+      if (c.conversationId !== conversationId) return;
+      setOthers(c.others);
+      clearTimeout(customerIdle);
+      setCustomerTyping(Boolean(c.customerTyping));
+      if (c.customerTyping) customerIdle = setTimeout(() => setCustomerTyping(false), CUSTOMER_TYPING_MS);
     });
     connection.view(conversationId, false).catch(ignore);
     return () => {
       off();
+      clearTimeout(customerIdle);
+      setCustomerTyping(false);
       if (idle.current) clearTimeout(idle.current);
       idle.current = null;
       typing.current = false;
@@ -56,5 +68,5 @@ export function useViewing(connection: SyncConnection, conversationId: string): 
     idle.current = setTimeout(stoppedTyping, TYPING_IDLE_MS);
   }, [connection, conversationId, stoppedTyping]);
 
-  return { others, typed, stoppedTyping };
+  return { others, customerTyping, typed, stoppedTyping };
 }

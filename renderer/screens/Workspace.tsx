@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { ConnectorsPanel } from '../admin/ConnectorsPanel';
+import { SpikeAlertBanner } from '../alerts/SpikeAlertBanner';
 import { IdlePrompt } from '../attention/IdlePrompt';
 import { useAttention } from '../attention/useAttention';
 import { useIdleAway } from '../attention/useIdleAway';
@@ -21,7 +23,7 @@ import { SyncContext } from '../sync/ui/syncContext';
 import { useSyncBinding } from '../sync/ui/useSyncBinding';
 import { ConversationPane } from './ConversationPane';
 
-type Dialog = 'sync' | 'diagnostics' | 'palette' | 'shortcuts' | null;
+type Dialog = 'sync' | 'diagnostics' | 'connectors' | 'palette' | 'shortcuts' | null;
 
 /** The signed-in shell: offers and the inbox on the left, the open conversation on the right. */
 export function Workspace() {
@@ -63,6 +65,17 @@ export function Workspace() {
         keys: [],
         run: () => setDialog('sync'),
       },
+      ...(session && session.agent.role !== 'agent'
+        ? [
+            {
+              id: 'app.connectors',
+              title: 'Show channel connector health',
+              section: 'General',
+              keys: [],
+              run: () => setDialog('connectors'),
+            },
+          ]
+        : []),
       {
         id: 'app.settings',
         title: 'Open settings',
@@ -98,6 +111,11 @@ export function Workspace() {
             <button type="button" onClick={() => setDialog('shortcuts')} aria-label="Keyboard shortcuts">
               ?
             </button>
+            {session.agent.role !== 'agent' && (
+              <button type="button" onClick={() => setDialog('connectors')}>
+                Connectors
+              </button>
+            )}
             <button type="button" onClick={() => setDialog('diagnostics')}>
               Diagnostics
             </button>
@@ -111,6 +129,7 @@ export function Workspace() {
           <main className="workspace-main workspace-grid">
             <div className="workspace-notices">
               <OfflineBanner />
+              <SpikeAlertBanner />
               {commandError && (
                 <p className="notice notice-error" role="alert" data-testid="command-error">
                   {commandError}{' '}
@@ -148,6 +167,11 @@ export function Workspace() {
           {dialog === 'diagnostics' && (
             <div className="overlay">
               <DiagnosticsPanel onClose={close} />
+            </div>
+          )}
+          {dialog === 'connectors' && (
+            <div className="overlay">
+              <ConnectorsPanel onClose={close} />
             </div>
           )}
           {dialog === 'palette' && <CommandPalette registry={registry} onClose={close} />}

@@ -71,6 +71,13 @@ export function effectsOf(op: Op, ctx: EffectContext): RowEffect[] {
       }
       return effects;
     }
+    case 'conversation.retry_delivery':
+      return [
+        {
+          key: key('message', op.payload.messageId),
+          apply: patch({ delivery: 'pending', deliveryError: null }),
+        },
+      ];
     case 'conversation.transfer':
     case 'conversation.escalate':
       // Handed on: it leaves the sender's view (a lead watching the team keeps it until the server says).

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import {
   CollisionSchema,
+  CustomerTypingSchema,
   OpResultSchema,
   OpSchema,
   PullResponseSchema,
@@ -89,6 +90,8 @@ export class SyncEngine {
   /** Collision presence: what this device shows now, sent again after every reconnect. */
   private viewing: Viewing = { conversationId: null, typing: false };
   private readonly collisionListeners = new Set<(collision: Collision) => void>();
+  /** What the server last said about the viewed conversation: other agents, the visitor typing. */
+  private viewed: { others: Collision['others']; customerTyping: boolean } = { others: [], customerTyping: false };
 
   private constructor(options: SyncEngineOptions, clientId: string) {
     this.db = options.db;
@@ -115,6 +118,7 @@ export class SyncEngine {
     });
     this.socket.on('disconnect', () => {
       // Offline, nobody can be seen: a warning kept on screen would be a guess.
+      this.viewed = { others: [], customerTyping: false };
       if (this.viewing.conversationId !== null) this.emitCollision(this.viewing.conversationId, []);
       this.notify();
     });
@@ -122,7 +126,16 @@ export class SyncEngine {
       const parsed = CollisionSchema.safeParse(raw);
       // One that crossed a newer view on the wire is about a conversation no longer shown.
       if (parsed.success && parsed.data.conversationId === this.viewing.conversationId) {
-        this.collisionListeners.forEach((l) => l(parsed.data));
+        this.viewed = { ...this.viewed, others: parsed.data.others };
+        this.emitCollision(parsed.data.conversationId, parsed.data.others);
+      }
+    });
+    // A web chat visitor typing: shown where the agents' collision presence is, in the same view.
+    this.socket.on('customer_typing', (raw: unknown) => {
+      const parsed = CustomerTypingSchema.safeParse(raw);
+      if (parsed.success && parsed.data.conversationId === this.viewing.conversationId) {
+        this.viewed = { ...this.viewed, customerTyping: parsed.data.typing };
+        this.emitCollision(parsed.data.conversationId, this.viewed.others);
       }
     });
     // A push that cannot be applied now (a pull timed out, the database is closing) is not lost:
@@ -195,6 +208,7 @@ export class SyncEngine {
     const previous = this.viewing;
     if (previous.conversationId === next.conversationId && previous.typing === next.typing) return;
     this.viewing = next;
+    if (previous.conversationId !== next.conversationId) this.viewed = { others: [], customerTyping: false };
     // The windows still showing the conversation left behind must not keep a warning about it.
     if (previous.conversationId !== null && previous.conversationId !== next.conversationId) {
       this.emitCollision(previous.conversationId, []);
@@ -216,7 +230,9 @@ export class SyncEngine {
   }
 
   private emitCollision(conversationId: string, others: Collision['others']): void {
-    this.collisionListeners.forEach((l) => l({ conversationId, others }));
+    const customerTyping = conversationId === this.viewing.conversationId && this.viewed.customerTyping;
+    const collision = { conversationId, others, ...(customerTyping ? { customerTyping } : {}) };
+    this.collisionListeners.forEach((l) => l(collision));
   }
 
   // --- Sync issues and their recovery actions ---

@@ -105,10 +105,11 @@ export class SyncConnection {
     );
   }
 
-  /** Other agents viewing or typing in the conversation this window views; `others` empty clears it. */
-  onCollision(
-    listener: (c: { conversationId: string; others: { agentId: string; name: string; typing: boolean }[] }) => void,
-  ): () => void {
+  /**
+   * Other agents viewing or typing in the conversation this window views (`others` empty clears
+   * it), and whether its web chat visitor is typing.
+   */
+  onCollision(listener: (c: Collision) => void): () => void {
     this.collisionListeners.add(listener);
     return () => this.collisionListeners.delete(listener);
   }

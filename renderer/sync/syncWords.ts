@@ -14,6 +14,8 @@ export function describeOp(op: Op): string {
       return `${op.payload.visibility === 'public' ? 'Public' : 'Private'} reply: “${excerpt(op.payload.body)}”`;
     case 'conversation.note':
       return `Internal note: “${excerpt(op.payload.body)}”`;
+    case 'conversation.retry_delivery':
+      return 'Send a reply that was not delivered again';
     case 'conversation.transfer':
       return op.payload.to.kind === 'queue'
         ? `Transfer to the ${op.payload.to.skill} queue`
@@ -50,6 +52,7 @@ const reasons: Record<RejectReason | 'unknown', string> = {
   agent_unavailable: 'that colleague is not available',
   suggestion_decided: 'someone already decided this link',
   stale: 'a newer action replaced it',
+  messaging_window_closed: 'Messenger’s messaging window with this customer has closed',
   unknown: 'the server refused it',
 };
 

@@ -1,15 +1,22 @@
 import type { InteractionInput } from '../../shared/ingest';
+import { playChatSession } from './providers/chat';
+import { providerSteps, type ProviderSecrets } from './providers/providerTraffic';
+import type { SignedRequest } from './providers/signedRequest';
 import { createTrafficGenerator } from './traffic';
 
 /**
- * Live demo traffic: posts the generator's events to `POST {baseUrl}/api/ingest` at a steady rate,
- * the way the channel adapters would. It never throws and never keeps the process alive: a failed
+ * Live demo traffic at a steady rate. With `providers` (as `npm start` runs it), each event goes
+ * through the channel adapters' real endpoints as its provider would send it: signed X and Meta
+ * webhooks, raw MIME email, CTI call events, web chat visitors on `/chat`. Without, the generator's
+ * interactions are posted to `POST {baseUrl}/api/ingest`. It never throws and never keeps the process alive: a failed
  * POST is counted and logged, the timer is unref'd, and `stop()` lets in-flight requests finish.
  */
 
 export interface SimulatorOptions {
   baseUrl: string;
   ingestKey: string;
+  /** The providers' secrets as the backend is configured: send through the channel adapters. */
+  providers?: ProviderSecrets;
   /** Events per second (an event may be several interactions, e.g. a call transcript). May be fractional. */
   ratePerSecond: number;
   /** Seed of the traffic generator; random when omitted, so restarts do not replay the same ids. */
@@ -49,7 +56,8 @@ const FAILURE_LOG_INTERVAL_MS = 10_000;
 export function startSimulator(options: SimulatorOptions): Simulator {
   const seed = options.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
   const generator = createTrafficGenerator(seed);
-  const url = `${options.baseUrl.replace(/\/+$/u, '')}/api/ingest`;
+  const base = options.baseUrl.replace(/\/+$/u, '');
+  const url = `${base}/api/ingest`;
   const log =
     options.log ??
     ((message: string, details?: Record<string, unknown>) => console.warn(`[simulator] ${message}`, details ?? ''));
@@ -111,11 +119,65 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     }
   }
 
+  /** One signed webhook request to an adapter; counted like an ingestion. */
+  async function deliver(request: SignedRequest): Promise<void> {
+    counters.sent++;
+    try {
+      const response = await fetch(`${base}${request.path}`, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        failure(`POST ${request.path} answered ${response.status}`, {
+          status: response.status,
+          body: text.slice(0, 300),
+        });
+        return;
+      }
+      let answer: { accepted?: unknown; duplicates?: unknown; status?: unknown } = {};
+      try {
+        answer = JSON.parse(text) as typeof answer;
+      } catch {
+        // An adapter that answers without a body still took it.
+      }
+      if (answer.status === 'duplicate' || (answer.accepted === 0 && Number(answer.duplicates) > 0))
+        counters.duplicates++;
+      else counters.accepted++;
+    } catch (error) {
+      failure(`POST ${request.path} failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
   async function run(event: InteractionInput[]): Promise<void> {
-    // In order: transcript turns and thread replies arrive as the provider would send them.
-    for (const interaction of event) {
+    if (!options.providers) {
+      // In order: transcript turns and thread replies arrive as the provider would send them.
+      for (const interaction of event) {
+        if (stopped) return;
+        await post(interaction);
+      }
+      return;
+    }
+    for (const step of await providerSteps(event, options.providers)) {
       if (stopped) return;
-      await post(interaction);
+      if (step.kind === 'request') {
+        await deliver(step.request);
+        continue;
+      }
+      counters.sent += step.session.messages.length;
+      try {
+        const answers = await playChatSession(step.session, { baseUrl: base, timeoutMs });
+        for (const answer of answers) {
+          if (answer.ok) counters.accepted++;
+          else failure('a web chat line was refused', { error: answer.error });
+        }
+      } catch (error) {
+        failure('a web chat visitor could not connect', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
   }
 

@@ -1761,7 +1761,8 @@ export function createTrafficGenerator(seed: number, options: TrafficOptions = {
     spike(now: Date): InteractionInput[] {
       eventIndex++;
       const out: InteractionInput[] = [];
-      const count = rng.int(15, 30);
+      // Big enough to stand out from a busy hour of the rule's ordinary matches (about 25 an hour).
+      const count = rng.int(40, 70);
       for (let i = 0; i < count; i++) {
         const person: Person = rng.chance(0.3) ? pickCustomer() : makePerson('en', rng.chance(0.1), true);
         const secondsAgo = rng.int(0, 90);

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SignInRequestSchema } from '../../shared/api';
@@ -6,6 +5,9 @@ import { ChannelSchema } from '../../shared/domain';
 import { InteractionSchema } from '../../shared/ingest';
 import { describeIssues } from '../../shared/settings';
 import type { Sessions } from '../auth/sessions';
+import type { IngestGate } from '../channels/channelIngest';
+import type { ConnectorStatus } from '../channels/health';
+import { sameBearer } from '../channels/signatures';
 import type { AccessClaims, TokenIssuer } from '../auth/tokens';
 import type { Db } from '../db/db';
 import { parseListeningQuery } from '../enrich/listeningQuery';
@@ -17,14 +19,10 @@ export interface RouteDeps {
   sessions: Sessions;
   tokens: TokenIssuer;
   ingestKey: string;
-  /** Interactions being stored at once before new ones are turned away with 429 (load shedding). */
-  ingestMaxInFlight: number;
-  /** True while the event loop lags (PGlite runs on it, so in-flight counts alone never build up). */
-  overloaded: () => boolean;
   version: string;
-  ingest: (
-    body: z.infer<typeof InteractionSchema>,
-  ) => Promise<{ status: 'accepted' | 'duplicate'; conversationId: string | null; messageId: string | null }>;
+  /** The ingestion path shared with the channel adapters (load shedding included). */
+  gate: IngestGate;
+  connectors: () => ConnectorStatus[];
   queueSnapshot: () => unknown;
   reloadRules: () => Promise<void>;
   ready: () => boolean;
@@ -33,26 +31,6 @@ export interface RouteDeps {
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-}
-
-function sameSecret(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * PostgreSQL text and jsonb cannot hold U+0000, and a provider may send it: keep the message,
- * with the character shown as U+FFFD. Runs on the parsed interaction (a few levels deep).
- */
-function withoutNul<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD') as T;
-  if (Array.isArray(value)) return value.map(withoutNul) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, v]) => [withoutNul(key), withoutNul(v)])) as T;
-  }
-  return value;
 }
 
 const SlaInputSchema = z
@@ -88,7 +66,6 @@ const ListeningRuleInputSchema = z
   .strict();
 
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  let ingestInFlight = 0;
   const authenticate = async (
     request: FastifyRequest,
   ): Promise<AccessClaims | { code: 'unauthorized' | 'token_expired' }> => {
@@ -148,7 +125,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   );
 
   app.post('/api/ingest', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
-    if (!sameSecret(bearer(request), deps.ingestKey)) {
+    if (!sameBearer(request.headers.authorization, deps.ingestKey)) {
       return sendError(
         reply,
         401,
@@ -158,18 +135,13 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     const body = InteractionSchema.safeParse(request.body);
     if (!body.success) return sendError(reply, 400, 'invalid_interaction', describeIssues(body.error));
-    // Past this many at once the answer would come too late anyway: tell the provider to redeliver
-    // shortly (nothing was stored), rather than leave its connection unread.
-    if (ingestInFlight >= deps.ingestMaxInFlight || deps.overloaded()) {
+    const outcome = await deps.gate.ingest([body.data]);
+    if (outcome.status === 'invalid') return sendError(reply, 400, 'invalid_interaction', outcome.reason);
+    if (outcome.status === 'overloaded') {
       void reply.header('Retry-After', '1');
       return sendError(reply, 429, 'overloaded', 'The server is busy; nothing was stored. Redeliver in a second.');
     }
-    ingestInFlight += 1;
-    try {
-      return await deps.ingest(withoutNul(body.data));
-    } finally {
-      ingestInFlight -= 1;
-    }
+    return outcome.results[0];
   });
 
   app.get('/api/me', { preHandler: requireRole(['agent', 'lead', 'admin']) }, async (request, reply) => {
@@ -186,6 +158,11 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { rows } = await deps.db.query<AgentRow>('select * from agents order by name');
     return { agents: rows.map(agentData) };
   });
+
+  // Connector health for admins: each provider connection, refusals, last event, last send.
+  app.get('/api/admin/connectors', { preHandler: requireRole(['lead', 'admin']) }, () => ({
+    connectors: deps.connectors(),
+  }));
 
   // SLA targets per channel: read by leads, set by admins; new conversations use the new targets.
   app.get('/api/sla', { preHandler: requireRole(['lead', 'admin']) }, async () => {

@@ -42,6 +42,11 @@ export interface IngestConfig {
   rules: () => readonly ListeningRule[];
   /** Routing at ingestion (RoutingService.claimOnIngest); without it every conversation is queued. */
   claim?: (tx: Queryable, item: QueuedItem) => Promise<IngestClaim | null>;
+  /**
+   * Told once per stored (not duplicate) public post that matched listening rules, after commit:
+   * the spike detector counts matches per rule over time.
+   */
+  listened?: (matched: readonly ListeningRule[], interaction: Interaction, at: Date) => void;
 }
 
 /** An agent who takes a conversation in the transaction that creates or reopens it. */
@@ -91,7 +96,10 @@ export async function ingestInteraction(
   const enrichment = enrich(interaction, config);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ingestOnce(db, interaction, config, enrichment, now);
+      const outcome = await ingestOnce(db, interaction, config, enrichment, now);
+      if (outcome.status === 'accepted' && enrichment.matched.length)
+        config.listened?.(enrichment.matched, interaction, now);
+      return outcome;
     } catch (err) {
       if (!RETRIED_CODES.has((err as { code?: string }).code ?? '') || attempt >= 3) throw err;
     }
@@ -107,7 +115,7 @@ interface Enrichment {
   sentiment: ReturnType<typeof scoreSentiment>;
   language: string;
   matched: ListeningRule[];
-  alerts: string[];
+  alerts: { ruleId: string; text: string }[];
 }
 
 /**
@@ -124,9 +132,13 @@ function enrich(interaction: Interaction, config: IngestConfig): Enrichment {
   const matched = isPublicChannel(interaction.channel)
     ? config.rules().filter((r) => matchesTokens(r.query, tokens))
     : [];
+  // Each alert names its own rule: a post may trip several.
   const alerts = matched
     .filter((r) => r.alert)
-    .map((r) => `Listening rule "${r.name}" matched a public post by ${interaction.author.value}`);
+    .map((r) => ({
+      ruleId: r.id,
+      text: `Listening rule "${r.name}" matched a public post by ${interaction.author.value}`,
+    }));
   return { sentiment, language, matched, alerts };
 }
 
@@ -158,14 +170,14 @@ async function ingestOnce(
         // A public post that only trips an alert rule (no rule asks for a conversation) is not routed.
         const alertOnly = matched.length > 0 && matched.every((r) => !r.createConversation);
         if (alertOnly) {
-          for (const text of alerts) await recordAlert(tx, changes, text, null, matched[0]?.id ?? null, now);
+          for (const alert of alerts) await recordAlert(tx, changes, alert.text, null, alert.ruleId, now);
           return {
             status: 'accepted',
             conversationId: null,
             messageId: null,
             route: false,
             conversation: null,
-            alerts,
+            alerts: alerts.map((a) => a.text),
           };
         }
 
@@ -184,8 +196,8 @@ async function ingestOnce(
         claim = opened.claim;
 
         const { rows: messages } = await tx.query<MessageRow>(
-          `insert into messages (id, conversation_id, direction, visibility, author_identity_id, speaker, body, provider, provider_message_id, sentiment, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
+          `insert into messages (id, conversation_id, direction, visibility, author_identity_id, speaker, body, provider, provider_message_id, sentiment, created_at, meta)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning *`,
           [
             crypto.randomUUID(),
             conversation.id,
@@ -198,6 +210,7 @@ async function ingestOnce(
             interaction.providerMessageId,
             sentiment.score,
             new Date(interaction.occurredAt),
+            interaction.meta ? JSON.stringify(interaction.meta) : null,
           ],
         );
         const message = messages[0]!;
@@ -220,7 +233,7 @@ async function ingestOnce(
           if (created || reopened) await publishCustomer(tx, changes, identity.customer_id, audience);
           publishMessage(changes, message, audience);
         }
-        for (const text of alerts) await recordAlert(tx, changes, text, conversation.id, matched[0]?.id ?? null, now);
+        for (const alert of alerts) await recordAlert(tx, changes, alert.text, conversation.id, alert.ruleId, now);
 
         return {
           status: 'accepted',
@@ -228,7 +241,7 @@ async function ingestOnce(
           messageId: message.id,
           route: (created || reopened) && !claim,
           conversation,
-          alerts,
+          alerts: alerts.map((a) => a.text),
         };
       },
     );

@@ -81,6 +81,13 @@ export interface MessageRow {
   created_at: Date;
   /** The channel a reply went out on when not the conversation's own (`email`). */
   via: string | null;
+  provider: string | null;
+  provider_message_id: string | null;
+  /** Provider facts a reply needs (ids), from the interaction's meta. */
+  meta: Record<string, unknown> | null;
+  /** A reply's way out to the provider: pending, sent or failed (null: not sent out). */
+  delivery_status: 'pending' | 'sent' | 'failed' | null;
+  delivery_error: string | null;
 }
 
 export function messageData(row: MessageRow) {
@@ -97,6 +104,10 @@ export function messageData(row: MessageRow) {
     sentiment: row.sentiment,
     createdAt: iso(row.created_at),
     via: row.via,
+    delivery: row.delivery_status,
+    deliveryError: row.delivery_error,
+    /** Files that came with an email: listed and downloaded online (GET /api/messages/:id/attachments). */
+    attachmentCount: typeof row.meta?.attachmentCount === 'number' ? row.meta.attachmentCount : 0,
   };
 }
 

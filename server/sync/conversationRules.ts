@@ -1,7 +1,15 @@
 import { channelClass, DISPOSITIONS, isDispositionCode } from '../../shared/domain';
+import { messagingWindow } from '../../shared/messagingWindow';
 import type { Queryable } from '../db/db';
+import { queueDelivery } from '../channels/outbound/deliveries';
 import { escalatedPriority } from '../ingest/priority';
-import { loadConversation, publishConversation, publishMessage, publishWorkingSet } from '../store/publish';
+import {
+  conversationAudience,
+  loadConversation,
+  publishConversation,
+  publishMessage,
+  publishWorkingSet,
+} from '../store/publish';
 import type { ConversationRow, MessageRow } from '../store/rows';
 import { applied, reject, type OpContext, type OpRule, type RuleOutcome } from './opContext';
 
@@ -84,6 +92,11 @@ export const replyRule: OpRule<'conversation.reply'> = async (op, ctx) => {
     return reject('not_assignee', `This conversation is now with ${await agentName(ctx.tx, row.assigned_agent_id)}.`);
   }
   if (!OPEN.has(row.status)) return reject('conversation_closed', 'This conversation is closed; reopen it to reply.');
+  if (row.channel === 'messenger' && op.payload.via !== 'email') {
+    // Refused here, not at send time: the agent hears it at once and can answer by email instead.
+    const window = messagingWindow('messenger', row.last_inbound_at, ctx.now);
+    if (window.state === 'closed') return reject('messaging_window_closed', window.explanation);
+  }
   if (op.payload.via === 'email') {
     if (row.channel === 'email')
       return reject('invalid_op', 'This conversation is already by email: reply without "via".');
@@ -105,6 +118,8 @@ export const replyRule: OpRule<'conversation.reply'> = async (op, ctx) => {
     ...(op.payload.via ? { via: op.payload.via } : {}),
   });
   if (!message) return reject('stale', 'A message with this id already exists.');
+  const queued = await queueDelivery(ctx.tx, message, row.channel, ctx.now);
+  if (queued.delivery_status) ctx.afterCommit((hooks) => hooks.deliveryQueued());
   const updated = await bump(
     ctx.tx,
     row.id,
@@ -112,7 +127,31 @@ export const replyRule: OpRule<'conversation.reply'> = async (op, ctx) => {
     [ctx.now],
   );
   const audience = await publishConversation(ctx.tx, ctx.changes, updated);
-  publishMessage(ctx.changes, message, audience);
+  publishMessage(ctx.changes, queued, audience);
+  return applied;
+};
+
+/**
+ * A reply the provider did not take goes out once more: its delivery starts over (the agent fixed
+ * the cause, or the outage is over). Only the conversation's own agent, and only a failed reply.
+ */
+export const retryDeliveryRule: OpRule<'conversation.retry_delivery'> = async (op, ctx) => {
+  const row = await ownConversation(ctx, op.payload.conversationId);
+  if (!isRow(row)) return row;
+  const { rows } = await ctx.tx.query<MessageRow>(
+    `update messages set delivery_status = 'pending', delivery_error = null
+     where id = $1 and conversation_id = $2 and direction = 'outbound' and delivery_status = 'failed' returning *`,
+    [op.payload.messageId, row.id],
+  );
+  const message = rows[0];
+  if (!message) return reject('stale', 'This reply is not waiting to be sent again.');
+  await ctx.tx.query(
+    `update deliveries set status = 'pending', attempts = 0, next_attempt_at = $2, last_error = null
+     where message_id = $1`,
+    [message.id, ctx.now],
+  );
+  ctx.afterCommit((hooks) => hooks.deliveryQueued());
+  publishMessage(ctx.changes, message, await conversationAudience(ctx.tx, row));
   return applied;
 };
 
@@ -264,7 +303,8 @@ export const wrapUpRule: OpRule<'conversation.wrap_up'> = async (op, ctx) => {
   );
   const updated = await bump(ctx.tx, row.id, `status = 'wrap_up'`, []);
   await publishConversation(ctx.tx, ctx.changes, updated);
-  if (channelClass(row.channel) === 'voice' && row.assigned_agent_id) {
+  // A call the telephony platform already ended is in wrap-up, its line freed then: not twice.
+  if (channelClass(row.channel) === 'voice' && row.assigned_agent_id && row.status !== 'wrap_up') {
     ctx.afterCommit((hooks) => hooks.capacityFreed(row.assigned_agent_id!, row.channel));
   }
   return applied;

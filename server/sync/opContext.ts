@@ -14,13 +14,19 @@ export interface RoutingHooks {
   assigned(agentId: string, channel: Channel): void;
 }
 
+/** Everything told after an op's transaction committed: routing, and the reply dispatcher. */
+export interface AfterCommitHooks extends RoutingHooks {
+  /** A reply was queued for sending to its provider. */
+  deliveryQueued(): void;
+}
+
 export interface OpContext {
   tx: Queryable;
   changes: ChangeWriter;
   viewer: Viewer;
   now: Date;
   /** Effects to run after commit, in order (routing). */
-  afterCommit: (effect: (hooks: RoutingHooks) => void) => void;
+  afterCommit: (effect: (hooks: AfterCommitHooks) => void) => void;
 }
 
 export type RuleOutcome = { status: 'applied' } | { status: 'rejected'; reason: RejectReason; detail?: string };

@@ -4,9 +4,17 @@ import type { Db, Queryable } from '../db/db';
 import { acceptRule, declineRule, presenceRule } from './agentRules';
 import type { Viewer } from './audience';
 import { ChangeWriter, type PendingChange } from './changeLog';
-import { escalateRule, noteRule, replyRule, resolveRule, transferRule, wrapUpRule } from './conversationRules';
+import {
+  escalateRule,
+  noteRule,
+  replyRule,
+  resolveRule,
+  retryDeliveryRule,
+  transferRule,
+  wrapUpRule,
+} from './conversationRules';
 import { linkRule, refuseLinkRule, unlinkRule } from './customerRules';
-import { applied, reject, type OpContext, type OpRule, type RoutingHooks, type RuleOutcome } from './opContext';
+import { applied, reject, type OpContext, type OpRule, type AfterCommitHooks, type RuleOutcome } from './opContext';
 
 const rules: { [T in Op['type']]: OpRule<T> } = {
   'presence.set': presenceRule,
@@ -14,6 +22,7 @@ const rules: { [T in Op['type']]: OpRule<T> } = {
   'offer.decline': declineRule,
   'conversation.reply': replyRule,
   'conversation.note': noteRule,
+  'conversation.retry_delivery': retryDeliveryRule,
   'conversation.transfer': transferRule,
   'conversation.escalate': escalateRule,
   'conversation.wrap_up': wrapUpRule,
@@ -72,7 +81,7 @@ function supersededPresence(batch: readonly unknown[], clientId: string): Set<nu
 
 export interface Committed {
   changes: PendingChange[];
-  effects: ((hooks: RoutingHooks) => void)[];
+  effects: ((hooks: AfterCommitHooks) => void)[];
 }
 
 type Stored = { status: 'applied' | 'rejected'; seq?: number; reason?: OpResult['reason']; detail?: string };

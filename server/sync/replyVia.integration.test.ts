@@ -54,7 +54,15 @@ describe.each(DB_KINDS)('a reply by email on %s', (kind) => {
       const pushed = dana.pushes
         .flatMap((p) => p.changes)
         .filter((c) => c.entity === 'message' && c.data?.via === 'email');
-      expect(pushed).toHaveLength(1);
+      // The reply is published once as written (queued for sending by email), then as the
+      // dispatcher's outcome changes it; one message either way.
+      expect(new Set(pushed.map((c) => c.id)).size).toBe(1);
+      expect(pushed[0]?.data).toMatchObject({ via: 'email', delivery: 'pending' });
+      const { rows: deliveries } = await t.db.query<{ channel: string }>(
+        'select channel from deliveries where conversation_id = $1',
+        [dmId],
+      );
+      expect(deliveries).toEqual([{ channel: 'email' }]);
 
       const { body: mail } = await t.ingest({
         channel: 'email',

@@ -86,6 +86,11 @@ export async function startTestServer(kind: DbKind, overrides: Partial<ServerCon
     // A loaded CI machine lags; load shedding is tested on purpose, not by accident.
     SWITCHBOARD_INGEST_MAX_LAG_MS: 60_000,
     SWITCHBOARD_INGEST_MAX_IN_FLIGHT: 10_000,
+    // Replies never leave the machine: a test that wants them delivered points these at a
+    // stand-in; otherwise the discard port refuses them and they wait to be retried.
+    X_API_BASE_URL: 'http://127.0.0.1:9',
+    META_GRAPH_BASE_URL: 'http://127.0.0.1:9',
+    SMTP_URL: 'smtp://127.0.0.1:9',
     ...overrides,
   });
   const server = await startRoutingServer(config, { db, now: clock.now });
