@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { recordWaiter } from './recordWaiter';
 
 /**
  * A local SMTP server standing in for the company's outgoing mail server: it accepts any login,
@@ -46,7 +47,7 @@ export async function startSmtpStandin(options: SmtpStandinOptions = {}): Promis
   const keep = options.keep ?? 1000;
   const messages: RecordedMail[] = [];
   const failures: { code: number; text: string }[] = [];
-  const waiters = new Set<() => void>();
+  const waiter = recordWaiter(messages, 'SMTP stand-in', 'messages');
 
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
@@ -105,7 +106,7 @@ export async function startSmtpStandin(options: SmtpStandinOptions = {}): Promis
       at: Date.now(),
     });
     if (messages.length > keep) messages.splice(0, messages.length - keep);
-    for (const wake of waiters) wake();
+    waiter.recorded();
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -123,28 +124,7 @@ export async function startSmtpStandin(options: SmtpStandinOptions = {}): Promis
     failNext(code, text = code >= 500 ? 'Mailbox unavailable' : 'Try again later', count = 1) {
       for (let i = 0; i < count; i++) failures.push({ code, text });
     },
-    waitFor(filter, count = 1, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const matched = messages.filter(filter);
-          if (matched.length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(matched);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `SMTP stand-in: ${messages.filter(filter).length} of ${count} expected messages after ${timeoutMs} ms`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: waiter.waitFor,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

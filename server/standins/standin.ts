@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { recordWaiter } from './recordWaiter';
 
 /**
  * A local HTTP stand-in for a provider's API (X, Graph): it answers with the provider's documented
@@ -40,7 +41,7 @@ export interface Standin {
 export async function startStandin(handler: StandinHandler, notFound: StandinAnswer): Promise<Standin> {
   const requests: RecordedRequest[] = [];
   const failures: StandinAnswer[] = [];
-  const waiters = new Set<() => void>();
+  const waiter = recordWaiter(requests, 'stand-in', 'requests');
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -70,7 +71,7 @@ export async function startStandin(handler: StandinHandler, notFound: StandinAns
       const answer = failures.shift() ?? handler(recorded) ?? notFound;
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
-      for (const wake of waiters) wake();
+      waiter.recorded();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,28 +85,7 @@ export async function startStandin(handler: StandinHandler, notFound: StandinAns
     failNext(answer, count = 1) {
       for (let i = 0; i < count; i++) failures.push(answer);
     },
-    waitFor(filter, count = 1, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const matched = requests.filter(filter);
-          if (matched.length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(matched);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `stand-in: ${requests.filter(filter).length} of ${count} expected requests after ${timeoutMs} ms`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: waiter.waitFor,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../testing/testDatabase';
 import { startTestServer, type TestClient, type TestServer } from '../../testing/testServer';
+import { deliverWebhook } from '../channelIntegrationKit';
 
 const CTI_TOKEN = 'integration-cti-token-0123456789';
 
@@ -12,22 +13,18 @@ describe.each(DB_KINDS)('a phone call over CTI on %s', (kind) => {
   });
 
   let serial = 0;
-  const post = async (callId: string, type: string, extra: Record<string, unknown> = {}, token = CTI_TOKEN) => {
-    const response = await fetch(`${t.url}/webhooks/cti`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        eventId: `${callId}-${++serial}`,
-        callId,
-        type,
-        occurredAt: new Date(t.clock.now()).toISOString(),
-        from: '+14155550123',
-        callerName: 'Maya Lopez',
-        ...extra,
-      }),
-    });
-    await t.settle();
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  const post = (callId: string, type: string, extra: Record<string, unknown> = {}, token = CTI_TOKEN) => {
+    const event = {
+      eventId: `${callId}-${++serial}`,
+      callId,
+      type,
+      occurredAt: new Date(t.clock.now()).toISOString(),
+      from: '+14155550123',
+      callerName: 'Maya Lopez',
+      ...extra,
+    };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    return deliverWebhook(t, '/webhooks/cti', JSON.stringify(event), headers);
   };
   const conversationOf = async (callId: string) =>
     (

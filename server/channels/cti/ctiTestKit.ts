@@ -1,14 +1,6 @@
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
-import type { InteractionInput } from '../../../shared/ingest';
-import { serverConfig } from '../../config';
-import type { Db } from '../../db/db';
-import { migrate } from '../../db/migrate';
-import { ingestInteraction, type IngestConfig } from '../../ingest/ingest';
-import type { PendingChange } from '../../sync/changeLog';
-import { openTestDatabase, type DbKind } from '../../testing/testDatabase';
-import { createIngestGate } from '../channelIngest';
-import { ConnectorHealth } from '../health';
-import type { ChannelContext, IngestBatchOutcome } from '../types';
+import type { LightMyRequestResponse } from 'fastify';
+import type { DbKind } from '../../testing/testDatabase';
+import { startChannelTestApp, type ChannelTestApp } from '../channelTestKit';
 import { CTI_WEBHOOK_PATH, registerCtiChannel } from './index';
 
 /**
@@ -19,65 +11,25 @@ import { CTI_WEBHOOK_PATH, registerCtiChannel } from './index';
 
 export const TEST_CTI_TOKEN = 'test-cti-token-0123456789';
 
-export interface CtiTestApp {
-  app: FastifyInstance;
-  db: Db;
-  health: ConnectorHealth;
-  /** Every batch passed to `ctx.ingest`, in order. */
-  batches: InteractionInput[][];
-  pushed: PendingChange[];
+export interface CtiTestApp extends ChannelTestApp {
   /** Agents whose voice capacity an ended call gave back. */
   freed: string[];
-  /** The answer `ctx.ingest` gives next instead of storing (load shedding). */
-  nextOutcome: IngestBatchOutcome | null;
   post(body: unknown, options?: { token?: string | null }): Promise<LightMyRequestResponse>;
-  close(): Promise<void>;
 }
 
 export async function startCtiTestApp(kind: DbKind = 'pglite'): Promise<CtiTestApp> {
-  const { db, drop } = await openTestDatabase(kind);
-  await migrate(db);
-  const app = Fastify({ logger: false });
-  const health = new ConnectorHealth();
-  const ingestConfig: IngestConfig = { stickyWindowMs: 0, stickyWaitMs: 0, rules: () => [] };
-  const gate = createIngestGate({
-    maxInFlight: 10_000,
-    overloaded: () => false,
-    store: async (interaction) => {
-      const outcome = await ingestInteraction(db, interaction, ingestConfig);
-      if (outcome.status === 'duplicate') return outcome;
-      t.pushed.push(...outcome.changes);
-      return { status: 'accepted', conversationId: outcome.conversationId, messageId: outcome.messageId };
-    },
+  const freed: string[] = [];
+  const t = await startChannelTestApp({
+    kind,
+    config: { CTI_TOKEN: TEST_CTI_TOKEN },
+    context: { routing: { capacityFreed: (agentId: string) => void freed.push(agentId) } },
+    register: registerCtiChannel,
   });
-  const ctx: ChannelContext & { routing: { capacityFreed(agentId: string): void } } = {
-    config: serverConfig({ CTI_TOKEN: TEST_CTI_TOKEN }),
-    db,
-    health,
-    log: app.log,
-    now: () => Date.now(),
-    push: (changes) => t.pushed.push(...changes),
-    ingest: (_connector, interactions) => {
-      const outcome = t.nextOutcome;
-      t.nextOutcome = null;
-      if (outcome) return Promise.resolve(outcome);
-      t.batches.push([...interactions]);
-      return gate.ingest(interactions);
-    },
-    routing: { capacityFreed: (agentId) => t.freed.push(agentId) },
-  };
-  await registerCtiChannel(app, ctx);
-  const t: CtiTestApp = {
-    app,
-    db,
-    health,
-    batches: [],
-    pushed: [],
-    freed: [],
-    nextOutcome: null,
-    post(body, options = {}) {
+  return Object.assign(t, {
+    freed,
+    post(body: unknown, options: { token?: string | null } = {}) {
       const token = options.token === undefined ? TEST_CTI_TOKEN : options.token;
-      return app.inject({
+      return t.app.inject({
         method: 'POST',
         url: CTI_WEBHOOK_PATH,
         headers: {
@@ -87,12 +39,7 @@ export async function startCtiTestApp(kind: DbKind = 'pglite'): Promise<CtiTestA
         payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
       });
     },
-    async close() {
-      await app.close();
-      await drop();
-    },
-  };
-  return t;
+  });
 }
 
 let serial = 0;

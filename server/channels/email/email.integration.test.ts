@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpStandin, type SmtpStandin } from '../../standins/smtp';
 import { DB_KINDS } from '../../testing/testDatabase';
 import { startTestServer, type TestClient, type TestServer } from '../../testing/testServer';
-import type { ConnectorStatus } from '../health';
+import { connectorStatus, conversationOfMessage, deliverWebhook, deliveryOf } from '../channelIntegrationKit';
 import { mime } from './emailTestKit';
 
 const TOKEN = 'integration-inbound-email-token';
@@ -21,49 +21,10 @@ describe.each(DB_KINDS)('the email channel on %s', (kind) => {
     await smtp?.close();
   });
 
-  async function deliver(raw: string, token = TOKEN) {
-    const response = await fetch(`${t.url}/webhooks/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${token}` },
-      body: raw,
-    });
-    await t.settle();
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const deliver = (raw: string, token = TOKEN) =>
+    deliverWebhook(t, '/webhooks/email', raw, { 'content-type': 'message/rfc822', authorization: `Bearer ${token}` });
 
-  async function conversationOf(messageId: string) {
-    const { rows } = await t.db.query<{
-      id: string;
-      thread_key: string;
-      assigned_agent_id: string | null;
-      status: string;
-    }>(
-      `select c.id, c.thread_key, c.assigned_agent_id, c.status from messages m join conversations c on c.id = m.conversation_id
-       where m.provider = 'email' and m.provider_message_id = $1`,
-      [messageId],
-    );
-    return rows[0];
-  }
-
-  interface DeliveryState {
-    status: string;
-    attempts: number;
-    last_error: string | null;
-    provider_message_id: string | null;
-  }
-
-  /** Waits until the reply's delivery row is in the state `until` asks for. */
-  async function delivery(messageId: string, until: (row: DeliveryState) => boolean) {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await t.db.query<DeliveryState>(
-        'select status, attempts, last_error, provider_message_id from deliveries where message_id = $1',
-        [messageId],
-      );
-      if (rows[0] && until(rows[0])) return rows[0];
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('the delivery did not settle within 5 s');
-  }
+  const conversationOf = (id: string) => conversationOfMessage(t, 'email', id);
 
   async function reply(agent: TestClient, conversationId: string, body: string) {
     const messageId = crypto.randomUUID();
@@ -124,7 +85,7 @@ describe.each(DB_KINDS)('the email channel on %s', (kind) => {
       // Dana answers: the SMTP stand-in gets it threaded under Ana's newest mail.
       t.clock.advance(60_000);
       const firstReply = await reply(dana, conversationId, 'Hello Ana, your bag is on the 14:05 to Madrid.');
-      const sent = await delivery(firstReply, (d) => d.status !== 'pending');
+      const sent = await deliveryOf(t, firstReply);
       expect(sent).toMatchObject({ status: 'sent', provider_message_id: `${firstReply}@skywardair.example` });
       const [mail] = await smtp.waitFor((m) => m.messageId === `<${firstReply}@skywardair.example>`);
       expect(mail).toMatchObject({
@@ -152,12 +113,12 @@ describe.each(DB_KINDS)('the email channel on %s', (kind) => {
       t.clock.advance(60_000);
       smtp.failNext(451, 'Greylisted, try again later');
       const secondReply = await reply(dana, conversationId, 'Yes, to the Hotel Prado by 18:00.');
-      const deferred = await delivery(secondReply, (d) => d.attempts > 0);
+      const deferred = await deliveryOf(t, secondReply, (d) => d.attempts > 0);
       expect(deferred).toMatchObject({ status: 'pending' });
       expect(deferred.last_error).toMatch(/^The mail server deferred the reply: 451 Greylisted/);
       t.clock.advance(2_000);
       t.server.channels.dispatcher.kick();
-      expect(await delivery(secondReply, (d) => d.status !== 'pending')).toMatchObject({ status: 'sent' });
+      expect(await deliveryOf(t, secondReply)).toMatchObject({ status: 'sent' });
       const [again] = await smtp.waitFor((m) => m.messageId === `<${secondReply}@skywardair.example>`);
       expect(again).toMatchObject({
         inReplyTo: '<third@mail.example.com>',
@@ -174,10 +135,7 @@ describe.each(DB_KINDS)('the email channel on %s', (kind) => {
       const forged = await deliver(mime({ messageId: '<forged@mail.example.com>' }), 'not-the-inbound-token');
       expect(forged).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
       expect(await conversationOf('forged@mail.example.com')).toBeUndefined();
-      const token = await t.signIn('lee');
-      const health = await fetch(`${t.url}/api/admin/connectors`, { headers: { authorization: `Bearer ${token}` } });
-      const { connectors } = (await health.json()) as { connectors: ConnectorStatus[] };
-      expect(connectors.find((c) => c.connector === 'email')).toMatchObject({
+      expect(await connectorStatus(t, 'lee', 'email')).toMatchObject({
         events: 3,
         authFailures: 1,
         sent: 2,

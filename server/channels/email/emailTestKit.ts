@@ -1,13 +1,7 @@
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
-import type { InteractionInput } from '../../../shared/ingest';
-import { serverConfig, type ServerConfig } from '../../config';
-import type { Db } from '../../db/db';
-import { migrate } from '../../db/migrate';
-import { ingestInteraction, type IngestConfig } from '../../ingest/ingest';
-import { openTestDatabase, type DbKind } from '../../testing/testDatabase';
-import { createIngestGate } from '../channelIngest';
-import { ConnectorHealth } from '../health';
-import type { ChannelContext, IngestBatchOutcome } from '../types';
+import type { LightMyRequestResponse } from 'fastify';
+import type { ServerConfig } from '../../config';
+import type { DbKind } from '../../testing/testDatabase';
+import { startChannelTestApp, type ChannelTestApp } from '../channelTestKit';
 import { registerEmailChannel } from './index';
 import { EMAIL_WEBHOOK_PATH } from './webhook';
 
@@ -19,71 +13,27 @@ import { EMAIL_WEBHOOK_PATH } from './webhook';
 export const TEST_EMAIL_TOKEN = 'test-inbound-email-token-0123';
 export const TEST_EMAIL_FROM = 'Skyward Air Support <support@skywardair.example>';
 
-export interface EmailTestApp {
-  app: FastifyInstance;
-  ctx: ChannelContext;
-  db: Db;
-  health: ConnectorHealth;
-  batches: InteractionInput[][];
-  /** The answer `ctx.ingest` gives next instead of storing (load shedding). */
-  nextOutcome: IngestBatchOutcome | null;
+export interface EmailTestApp extends ChannelTestApp {
   post(
     raw: string | Buffer,
     options?: { token?: string | null; contentType?: string | null },
   ): Promise<LightMyRequestResponse>;
-  close(): Promise<void>;
 }
 
 export async function startEmailTestApp(
   overrides: Partial<ServerConfig> = {},
   kind: DbKind = 'pglite',
 ): Promise<EmailTestApp> {
-  const { db, drop } = await openTestDatabase(kind);
-  await migrate(db);
-  const app = Fastify({ logger: false });
-  const health = new ConnectorHealth();
-  const ingestConfig: IngestConfig = { stickyWindowMs: 0, stickyWaitMs: 0, rules: () => [] };
-  const gate = createIngestGate({
-    maxInFlight: 10_000,
-    overloaded: () => false,
-    store: async (interaction) => {
-      const outcome = await ingestInteraction(db, interaction, ingestConfig);
-      if (outcome.status === 'duplicate') return outcome;
-      return { status: 'accepted', conversationId: outcome.conversationId, messageId: outcome.messageId };
-    },
+  const t = await startChannelTestApp({
+    kind,
+    config: { INBOUND_EMAIL_TOKEN: TEST_EMAIL_TOKEN, EMAIL_FROM: TEST_EMAIL_FROM, LOG_LEVEL: 'silent', ...overrides },
+    register: registerEmailChannel,
   });
-  const ctx: ChannelContext = {
-    config: serverConfig({
-      INBOUND_EMAIL_TOKEN: TEST_EMAIL_TOKEN,
-      EMAIL_FROM: TEST_EMAIL_FROM,
-      LOG_LEVEL: 'silent',
-      ...overrides,
-    }),
-    db,
-    health,
-    log: app.log,
-    now: () => Date.now(),
-    push: () => undefined,
-    ingest: (_connector, interactions) => {
-      const outcome = t.nextOutcome;
-      t.nextOutcome = null;
-      if (outcome) return Promise.resolve(outcome);
-      t.batches.push([...interactions]);
-      return gate.ingest(interactions);
-    },
-  };
-  await registerEmailChannel(app, ctx);
-  const t: EmailTestApp = {
-    app,
-    ctx,
-    db,
-    health,
-    batches: [],
-    nextOutcome: null,
-    post(raw, options = {}) {
+  return Object.assign(t, {
+    post(raw: string | Buffer, options: { token?: string | null; contentType?: string | null } = {}) {
       const token = options.token === undefined ? TEST_EMAIL_TOKEN : options.token;
       const contentType = options.contentType === undefined ? 'message/rfc822' : options.contentType;
-      return app.inject({
+      return t.app.inject({
         method: 'POST',
         url: EMAIL_WEBHOOK_PATH,
         headers: {
@@ -93,12 +43,7 @@ export async function startEmailTestApp(
         payload: raw,
       });
     },
-    async close() {
-      await app.close();
-      await drop();
-    },
-  };
-  return t;
+  });
 }
 
 export interface MimeSpec {

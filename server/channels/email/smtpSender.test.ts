@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfig, type ServerConfig } from '../../config';
+import type { ServerConfig } from '../../config';
 import { startSmtpStandin, type SmtpStandin } from '../../standins/smtp';
-import { ConnectorHealth } from '../health';
-import { DeliveryError, type ChannelContext, type OutboundReply } from '../types';
+import { refusal, senderContext } from '../senderTestKit';
+import type { ChannelContext, OutboundReply } from '../types';
 import { freshSubject, replySubject } from './smtpSender';
 import { createEmailSender } from './index';
 
@@ -17,15 +17,7 @@ afterAll(async () => {
 });
 
 function context(overrides: Partial<ServerConfig>): ChannelContext {
-  return {
-    config: serverConfig({ EMAIL_FROM: 'Skyward Air <support@skywardair.example>', ...overrides }),
-    db: undefined as never,
-    health: new ConnectorHealth(),
-    log: undefined as never,
-    now: () => Date.now(),
-    push: () => undefined,
-    ingest: () => Promise.reject(new Error('not used')),
-  };
+  return senderContext({ EMAIL_FROM: 'Skyward Air <support@skywardair.example>', ...overrides });
 }
 
 let replies = 0;
@@ -52,15 +44,6 @@ function reply(overrides: Partial<OutboundReply> = {}): OutboundReply {
     attempt: 0,
     ...overrides,
   };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<DeliveryError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryError);
-  return err as DeliveryError;
 }
 
 describe('email replies over SMTP', () => {

@@ -1,10 +1,7 @@
 import fc from 'fast-check';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfig } from '../../config';
-import { createIngestGate } from '../channelIngest';
-import { ConnectorHealth } from '../health';
-import type { ChannelContext } from '../types';
+import { startChannelTestApp } from '../channelTestKit';
 import { startEmailTestApp, TEST_EMAIL_FROM, TEST_EMAIL_TOKEN, type EmailTestApp } from './emailTestKit';
 import { registerEmailChannel } from './index';
 import { EMAIL_WEBHOOK_PATH } from './webhook';
@@ -168,33 +165,22 @@ describe('POST /webhooks/email under fuzzing', () => {
   it('10,000 random payloads: 2xx or a clear 4xx, never a 5xx, every mapped interaction valid', async () => {
     // The ingestion gate checks each mapped interaction with InteractionSchema and stores nothing;
     // the database answers the threading look-ups.
-    const app = Fastify({ logger: false });
-    const health = new ConnectorHealth();
-    const gate = createIngestGate({
-      maxInFlight: 10_000,
-      overloaded: () => false,
-      store: () => Promise.resolve({ status: 'accepted', conversationId: 'c', messageId: 'not-a-stored-message' }),
-    });
-    const ctx: ChannelContext = {
-      config: serverConfig({
+    const fake = await startChannelTestApp({
+      config: {
         INBOUND_EMAIL_TOKEN: TEST_EMAIL_TOKEN,
         EMAIL_FROM: TEST_EMAIL_FROM,
         EMAIL_MAX_MESSAGE_BYTES: 16 * 1024,
         EMAIL_MAX_ATTACHMENT_BYTES: 64,
-      }),
+      },
       db: db.db,
-      health,
-      log: app.log,
-      now: () => Date.now(),
-      push: () => undefined,
-      ingest: (_connector, interactions) => gate.ingest(interactions),
-    };
-    await registerEmailChannel(app, ctx);
+      store: () => Promise.resolve({ status: 'accepted', conversationId: 'c', messageId: 'not-a-stored-message' }),
+      register: registerEmailChannel,
+    });
     const statuses = new Map<number, number>();
     const started = performance.now();
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const res = await inject(app, r);
+        const res = await inject(fake.app, r);
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         if (res.statusCode === 200) return;
         expect([400, 401, 413, 415]).toContain(res.statusCode);
@@ -209,7 +195,7 @@ describe('POST /webhooks/email under fuzzing', () => {
     console.log(`email fuzz: 10000 requests in ${seconds} s, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
     expect(statuses.get(200)).toBeGreaterThan(1000);
     expect(statuses.get(401)).toBeGreaterThan(500);
-    await app.close();
+    await fake.close();
   }, 120_000);
 
   it('300 random messages stored for real (threading, identities, attachments): never a 5xx', async () => {

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfig } from '../../config';
+import type { ServerConfig } from '../../config';
 import { graphError, startGraphApiStandin } from '../../standins/graphApi';
 import type { Standin } from '../../standins/standin';
-import { ConnectorHealth } from '../health';
-import { DeliveryError, type ChannelContext, type OutboundReply } from '../types';
+import { refusal, senderContext } from '../senderTestKit';
+import type { ChannelContext, OutboundReply } from '../types';
 import { createGraphSender } from './graphSender';
 
 const PAGE_ID = '104000000000001';
@@ -15,22 +15,17 @@ const NOW = Date.parse('2026-03-10T12:00:00Z');
 const POST_ID = `${PAGE_ID}_771000000000101`;
 const TOP = '771000000000101_900000001';
 
-function context(baseUrl: string, overrides: Partial<ChannelContext['config']> = {}): ChannelContext {
-  return {
-    config: serverConfig({
+function context(baseUrl: string, overrides: Partial<ServerConfig> = {}): ChannelContext {
+  return senderContext(
+    {
       META_GRAPH_BASE_URL: baseUrl,
       META_PAGE_ID: PAGE_ID,
       META_PAGE_ACCESS_TOKEN: TOKEN,
       META_GRAPH_VERSION: 'v21.0',
       ...overrides,
-    }),
-    db: undefined as never,
-    health: new ConnectorHealth(),
-    log: undefined as never,
-    now: () => NOW,
-    push: () => undefined,
-    ingest: () => Promise.reject(new Error('not used')),
-  };
+    },
+    () => NOW,
+  );
 }
 
 function reply(over: Partial<OutboundReply> = {}): OutboundReply {
@@ -63,15 +58,6 @@ function facebookReply(visibility: 'public' | 'private', meta: Record<string, un
     recipient: { kind: 'facebook_id', value: '1020000000001', displayName: 'Lucía García' },
     inReplyTo: { providerMessageId: String(meta.commentId ?? meta.postId), meta },
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
 }
 
 describe('Graph sender against the Graph API stand-in', () => {
@@ -119,7 +105,7 @@ describe('Graph sender against the Graph API stand-in', () => {
 
     it('refuses for good after 7 days, with the window explanation, and sends nothing', async () => {
       const sender = createGraphSender(context(graph.url));
-      const error = await rejection(sender.send(reply({ lastInboundAt: new Date(NOW - 8 * 24 * HOUR) })));
+      const error = await refusal(sender.send(reply({ lastInboundAt: new Date(NOW - 8 * 24 * HOUR) })));
       expect(error.retryable).toBe(false);
       expect(error.code).toBe('messaging_window_closed');
       expect(error.message).toBe(
@@ -130,7 +116,7 @@ describe('Graph sender against the Graph API stand-in', () => {
 
     it('refuses a message longer than Messenger takes, before sending', async () => {
       const sender = createGraphSender(context(graph.url));
-      const error = await rejection(sender.send(reply({ body: 'é'.repeat(2001) })));
+      const error = await refusal(sender.send(reply({ body: 'é'.repeat(2001) })));
       expect(error.retryable).toBe(false);
       expect(error.message).toBe(
         'A Messenger message takes at most 2,000 characters; this reply has 2,001. Shorten it and send it again.',
@@ -146,7 +132,7 @@ describe('Graph sender against the Graph API stand-in', () => {
           error_subcode: 2018278,
         }),
       );
-      const error = await rejection(createGraphSender(context(graph.url)).send(reply()));
+      const error = await refusal(createGraphSender(context(graph.url)).send(reply()));
       expect(error).toMatchObject({ retryable: false, code: 'messaging_window_closed' });
       expect(error.message).toContain('outside of allowed window');
       expect(error.message).toContain('(code 10/2018278)');
@@ -199,7 +185,7 @@ describe('Graph sender against the Graph API stand-in', () => {
         ...facebookReply('private', { postId: POST_ID, commentId: TOP, parentId: POST_ID }),
         lastInboundAt: new Date(NOW - 9 * 24 * HOUR),
       };
-      const error = await rejection(createGraphSender(context(graph.url)).send(old));
+      const error = await refusal(createGraphSender(context(graph.url)).send(old));
       expect(error).toMatchObject({ retryable: false, code: 'messaging_window_closed' });
       expect(error.message).toBe(
         'Facebook allows a private reply up to 7 days after the comment; this one is 9 days old. Reply publicly, or by email if the customer has an address.',
@@ -211,7 +197,7 @@ describe('Graph sender against the Graph API stand-in', () => {
   describe('failures', () => {
     it('a bad page token is refused for good with what to do', async () => {
       const sender = createGraphSender(context(graph.url, { META_PAGE_ACCESS_TOKEN: 'expired' }));
-      const error = await rejection(sender.send(reply()));
+      const error = await refusal(sender.send(reply()));
       expect(error).toMatchObject({ retryable: false, code: 'auth_failure' });
       expect(error.message).toMatch(
         /^Facebook refused the page access token: Invalid OAuth access token - Cannot parse access token \(code 190\) \[trace A\w+\]\. An admin must renew META_PAGE_ACCESS_TOKEN\.$/,
@@ -234,7 +220,7 @@ describe('Graph sender against the Graph API stand-in', () => {
       ];
       for (const [answer, retryable] of cases) {
         graph.failNext(answer);
-        const error = await rejection(sender.send(reply()));
+        const error = await refusal(sender.send(reply()));
         expect(error.retryable, error.message).toBe(retryable);
       }
     });
@@ -243,7 +229,7 @@ describe('Graph sender against the Graph API stand-in', () => {
       const closed = await startGraphApiStandin({ pageId: PAGE_ID, pageAccessToken: TOKEN });
       const url = closed.url;
       await closed.close();
-      const down = await rejection(createGraphSender(context(url)).send(reply()));
+      const down = await refusal(createGraphSender(context(url)).send(reply()));
       expect(down.retryable).toBe(true);
       expect(down.message).toMatch(/^Facebook could not be reached/);
 
@@ -251,7 +237,7 @@ describe('Graph sender against the Graph API stand-in', () => {
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = silent.address() as AddressInfo;
-        const slow = await rejection(createGraphSender(context(`http://127.0.0.1:${port}`), 200).send(reply()));
+        const slow = await refusal(createGraphSender(context(`http://127.0.0.1:${port}`), 200).send(reply()));
         expect(slow.retryable).toBe(true);
         expect(slow.message).toBe('Facebook did not answer within 0.2 s; the reply will be tried again.');
       } finally {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeSpan, HUMAN_AGENT_WINDOW_MS, messagingWindow } from '../../../shared/messagingWindow';
+import { postToProvider } from '../providerFetch';
 import { DeliveryError, type ChannelContext, type ChannelSender, type OutboundReply, type SendResult } from '../types';
 import { graphFailure } from './graphErrors';
 import { topLevelCommentId } from './webhookEvents';
@@ -29,30 +30,7 @@ export function createGraphSender(ctx: ChannelContext, timeoutMs = TIMEOUT_MS): 
 
   async function post<T>(objectId: string, edge: string, body: unknown, answer: z.ZodType<T>): Promise<T> {
     const url = `${base}/${config.META_GRAPH_VERSION}/${encodeURIComponent(objectId)}/${edge}?access_token=${encodeURIComponent(config.META_PAGE_ACCESS_TOKEN)}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
-      throw new DeliveryError(
-        timedOut
-          ? `Facebook did not answer within ${timeoutMs / 1000} s; the reply will be tried again.`
-          : `Facebook could not be reached (${(err as Error).message}); the reply will be tried again.`,
-        true,
-      );
-    }
-    const text = await response.text().catch(() => '');
-    let json: unknown;
-    try {
-      json = text ? (JSON.parse(text) as unknown) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const { response, json } = await postToProvider('Facebook', url, { body, timeoutMs });
     if (!response.ok) throw graphFailure(response.status, json);
     const parsed = answer.safeParse(json);
     if (!parsed.success) {

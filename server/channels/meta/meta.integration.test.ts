@@ -3,7 +3,7 @@ import { startGraphApiStandin } from '../../standins/graphApi';
 import type { Standin } from '../../standins/standin';
 import { DB_KINDS } from '../../testing/testDatabase';
 import { startTestServer, type TestClient, type TestServer } from '../../testing/testServer';
-import type { ConnectorStatus } from '../health';
+import { connectorStatus, conversationOfMessage, deliverWebhook, deliveryOf } from '../channelIntegrationKit';
 import { META_SIGNATURE_HEADER, metaSignature } from './webhook';
 
 const PAGE_ID = '104000000000001';
@@ -28,18 +28,13 @@ describe.each(DB_KINDS)('the Facebook and Messenger channel on %s', (kind) => {
     await graph?.close();
   });
 
-  async function deliver(payload: unknown, signature?: string) {
+  function deliver(payload: unknown, signature?: string) {
     const body = JSON.stringify(payload);
-    const response = await fetch(`${t.url}/webhooks/meta`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [META_SIGNATURE_HEADER]: signature ?? metaSignature(SECRET, body),
-      },
-      body,
-    });
-    await t.settle();
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const headers = {
+      'content-type': 'application/json',
+      [META_SIGNATURE_HEADER]: signature ?? metaSignature(SECRET, body),
+    };
+    return deliverWebhook(t, '/webhooks/meta', body, headers);
   }
 
   const comment = (over: Record<string, unknown>) => ({
@@ -88,36 +83,14 @@ describe.each(DB_KINDS)('the Facebook and Messenger channel on %s', (kind) => {
     ],
   });
 
-  async function conversationOf(providerMessageId: string) {
-    const { rows } = await t.db.query<{
-      id: string;
-      channel: string;
-      thread_key: string;
-      assigned_agent_id: string | null;
-      status: string;
-    }>(
-      `select c.id, c.channel, c.thread_key, c.assigned_agent_id, c.status from messages m
-       join conversations c on c.id = m.conversation_id where m.provider = 'meta' and m.provider_message_id = $1`,
-      [providerMessageId],
-    );
-    return rows[0];
-  }
+  const conversationOf = (id: string) => conversationOfMessage(t, 'meta', id);
 
   /** Replies and waits until the dispatcher settled the delivery; returns the delivery row. */
   async function reply(agent: TestClient, conversationId: string, body: string, visibility: 'public' | 'private') {
     const messageId = crypto.randomUUID();
     const result = await agent.op('conversation.reply', { conversationId, messageId, body, visibility });
     if (result.status !== 'applied') return { op: result, delivery: null };
-    for (let i = 0; i < 400; i++) {
-      const { rows } = await t.db.query<{
-        status: string;
-        provider_message_id: string | null;
-        last_error: string | null;
-      }>('select status, provider_message_id, last_error from deliveries where message_id = $1', [messageId]);
-      if (rows[0] && rows[0].status !== 'pending') return { op: result, delivery: rows[0] };
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('the reply was not settled within 10 s');
+    return { op: result, delivery: await deliveryOf(t, messageId) };
   }
 
   it(
@@ -213,11 +186,7 @@ describe.each(DB_KINDS)('the Facebook and Messenger channel on %s', (kind) => {
       const forged = await deliver(messengerMessage('m_forged', 'Give me a refund'), `sha256=${'0'.repeat(64)}`);
       expect(forged.status).toBe(401);
       expect(await conversationOf('m_forged')).toBeUndefined();
-      const token = await t.signIn('lee');
-      const health = await fetch(`${t.url}/api/admin/connectors`, { headers: { authorization: `Bearer ${token}` } });
-      expect(health.status).toBe(200);
-      const { connectors } = (await health.json()) as { connectors: ConnectorStatus[] };
-      expect(connectors.find((c) => c.connector === 'meta')).toMatchObject({
+      expect(await connectorStatus(t, 'lee', 'meta')).toMatchObject({
         badSignatures: 1,
         events: 8,
         sent: 4,

@@ -1,10 +1,7 @@
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
-import type { InteractionInput } from '../../../shared/ingest';
-import { serverConfig, type ServerConfig } from '../../config';
+import type { LightMyRequestResponse } from 'fastify';
+import type { ServerConfig } from '../../config';
 import type { Db } from '../../db/db';
-import { createIngestGate } from '../channelIngest';
-import { ConnectorHealth } from '../health';
-import type { ChannelContext, IngestBatchOutcome } from '../types';
+import { startChannelTestApp, type ChannelTestApp } from '../channelTestKit';
 import { META_SIGNATURE_HEADER, metaSignature, registerMetaWebhook } from './webhook';
 
 /**
@@ -15,30 +12,15 @@ import { META_SIGNATURE_HEADER, metaSignature, registerMetaWebhook } from './web
 export const TEST_PAGE_ID = '104000000000001';
 export const TEST_APP_SECRET = 'test-meta-app-secret';
 
-export interface MetaTestApp {
-  app: FastifyInstance;
-  ctx: ChannelContext;
-  health: ConnectorHealth;
-  /** Every batch passed to `ctx.ingest`, in order. */
-  batches: InteractionInput[][];
+export interface MetaTestApp extends ChannelTestApp {
   /** Parent ids → thread keys the fake database knows (comments' earlier threads). */
   threads: Map<string, string>;
-  /** The answer `ctx.ingest` gives next (default: stored). */
-  nextOutcome: IngestBatchOutcome | null;
   post(body: unknown, options?: { signature?: string | null }): Promise<LightMyRequestResponse>;
 }
 
 export async function startMetaTestApp(overrides: Partial<ServerConfig> = {}): Promise<MetaTestApp> {
-  const app = Fastify({ logger: false });
-  const health = new ConnectorHealth();
   const threads = new Map<string, string>();
-  const batches: InteractionInput[][] = [];
-  // The real gate: what the adapter maps must pass the same schema as `POST /api/ingest`.
-  const gate = createIngestGate({
-    maxInFlight: 1000,
-    overloaded: () => false,
-    store: () => Promise.resolve({ status: 'accepted', conversationId: 'c', messageId: 'm' }),
-  });
+  // No database: the adapter's one look-up (which threads comments' parents are on) reads `threads`.
   const db = {
     query: (_sql: string, params?: readonly unknown[]) => {
       const ids = (params?.[1] ?? []) as string[];
@@ -49,32 +31,20 @@ export async function startMetaTestApp(overrides: Partial<ServerConfig> = {}): P
       return Promise.resolve({ rows, rowCount: rows.length });
     },
   } as unknown as Db;
-  const t: MetaTestApp = {
-    app,
-    health,
-    batches,
+  const t = await startChannelTestApp({
+    config: { META_PAGE_ID: TEST_PAGE_ID, META_APP_SECRET: TEST_APP_SECRET, ...overrides },
+    db,
+    // What the adapter maps must still pass the gate's schema; nothing needs to be stored.
+    store: () => Promise.resolve({ status: 'accepted', conversationId: 'c', messageId: 'm' }),
+    now: () => Date.parse('2026-03-02T10:00:00Z'),
+    register: registerMetaWebhook,
+  });
+  return Object.assign(t, {
     threads,
-    nextOutcome: null,
-    ctx: {
-      config: serverConfig({ META_PAGE_ID: TEST_PAGE_ID, META_APP_SECRET: TEST_APP_SECRET, ...overrides }),
-      db,
-      health,
-      log: app.log,
-      now: () => Date.parse('2026-03-02T10:00:00Z'),
-      push: () => undefined,
-      ingest: async (_connector, interactions) => {
-        const outcome = t.nextOutcome;
-        t.nextOutcome = null;
-        if (outcome) return outcome;
-        const result = await gate.ingest(interactions);
-        if (result.status === 'stored') batches.push([...interactions]);
-        return result;
-      },
-    },
-    post(body, options = {}) {
+    post(body: unknown, options: { signature?: string | null } = {}) {
       const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
       const signature = options.signature === undefined ? metaSignature(TEST_APP_SECRET, raw) : options.signature;
-      return app.inject({
+      return t.app.inject({
         method: 'POST',
         url: '/webhooks/meta',
         headers: {
@@ -84,8 +54,5 @@ export async function startMetaTestApp(overrides: Partial<ServerConfig> = {}): P
         payload: raw,
       });
     },
-  };
-  await registerMetaWebhook(app, t.ctx);
-  await app.ready();
-  return t;
+  });
 }

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serverConfig } from '../../config';
+import type { ServerConfig } from '../../config';
 import type { Standin } from '../../standins/standin';
 import { startXApiStandin } from '../../standins/xApi';
-import { ConnectorHealth } from '../health';
-import { DeliveryError, type ChannelContext, type OutboundReply } from '../types';
+import { refusal, senderContext } from '../senderTestKit';
+import type { ChannelContext, OutboundReply } from '../types';
 import { createXSender } from './sender';
 
 const TOKEN = 'test-x-access-token';
@@ -19,16 +19,8 @@ afterEach(async () => {
   await standin.close();
 });
 
-function context(overrides: Partial<ChannelContext['config']> = {}): ChannelContext {
-  return {
-    config: serverConfig({ X_API_BASE_URL: standin.url, X_ACCESS_TOKEN: TOKEN, X_ACCOUNT_ID: ACCOUNT, ...overrides }),
-    db: undefined as never,
-    health: new ConnectorHealth(),
-    log: undefined as never,
-    now: Date.now,
-    push: () => undefined,
-    ingest: () => Promise.reject(new Error('not used')),
-  };
+function context(overrides: Partial<ServerConfig> = {}): ChannelContext {
+  return senderContext({ X_API_BASE_URL: standin.url, X_ACCESS_TOKEN: TOKEN, X_ACCOUNT_ID: ACCOUNT, ...overrides });
 }
 
 function outbound(overrides: Partial<OutboundReply> = {}): OutboundReply {
@@ -53,15 +45,6 @@ function outbound(overrides: Partial<OutboundReply> = {}): OutboundReply {
     attempt: 0,
     ...overrides,
   };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
 }
 
 describe('a public reply', () => {

@@ -1,5 +1,6 @@
 import twitterText from 'twitter-text';
 import { z } from 'zod';
+import { postToProvider } from '../providerFetch';
 import { DeliveryError, type ChannelContext, type ChannelSender, type OutboundReply, type SendResult } from '../types';
 
 /**
@@ -38,25 +39,11 @@ export function createXSender(ctx: ChannelContext, options: XSenderOptions = {})
   const accountId = ctx.config.X_ACCOUNT_ID;
 
   async function post(path: string, body: unknown): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
-      throw new DeliveryError(
-        timedOut
-          ? `X did not answer within ${timeoutMs / 1000} s; the reply will be tried again.`
-          : `X could not be reached (${(err as Error).message}); the reply will be tried again.`,
-        true,
-      );
-    }
-    const text = await response.text().catch(() => '');
-    const json = parseBody(text);
+    const { response, json } = await postToProvider('X', `${base}${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+      body,
+      timeoutMs,
+    });
     if (response.ok) return json;
     if (response.status === 429) {
       const reset = Number(response.headers.get('x-rate-limit-reset'));
@@ -160,14 +147,6 @@ function participantOf(reply: OutboundReply, accountId: string): string | null {
   const pair = /^(\d{1,20})-(\d{1,20})$/u.exec(reply.threadKey);
   if (reply.conversationChannel === 'x_dm' && pair) return pair[1] === accountId ? pair[2]! : pair[1]!;
   return null;
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  } catch {
-    return text;
-  }
 }
 
 function problemText(body: unknown, statusText: string): string {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectorStatus } from '../health';
+import { connectorStatus, conversationOfMessage, deliverWebhook, deliveryOf } from '../channelIntegrationKit';
 import type { Standin } from '../../standins/standin';
 import { startXApiStandin } from '../../standins/xApi';
 import { DB_KINDS } from '../../testing/testDatabase';
@@ -22,59 +22,30 @@ describe.each(DB_KINDS)('the X channel on %s', (kind) => {
     await standin?.close();
   });
 
-  async function deliver(payload: unknown, signature?: string) {
+  function deliver(payload: unknown, signature?: string) {
     const body = JSON.stringify(payload);
-    const response = await fetch(`${t.url}/webhooks/x`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [X_SIGNATURE_HEADER]: signature ?? xSignature(TEST_X_SECRET, body),
-      },
-      body,
-    });
-    await t.settle();
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const headers = {
+      'content-type': 'application/json',
+      [X_SIGNATURE_HEADER]: signature ?? xSignature(TEST_X_SECRET, body),
+    };
+    return deliverWebhook(t, '/webhooks/x', body, headers);
   }
 
-  async function conversationOf(xMessageId: string) {
-    const { rows } = await t.db.query<{
-      id: string;
-      channel: string;
-      thread_key: string;
-      assigned_agent_id: string | null;
-      status: string;
-      reach: number;
-    }>(
-      `select c.id, c.channel, c.thread_key, c.assigned_agent_id, c.status, c.reach from messages m
-       join conversations c on c.id = m.conversation_id where m.provider = 'x' and m.provider_message_id = $1`,
-      [xMessageId],
-    );
-    return rows[0];
-  }
+  const conversationOf = (id: string) => conversationOfMessage(t, 'x', id);
 
   /** Replies and waits until the dispatcher has settled the delivery; returns the X id stored on it. */
   async function reply(agent: TestClient, conversationId: string, body: string, visibility: 'public' | 'private') {
     const messageId = crypto.randomUUID();
     const result = await agent.op('conversation.reply', { conversationId, messageId, body, visibility });
     expect(result.status, JSON.stringify(result)).toBe('applied');
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await t.db.query<{
-        status: string;
-        provider_message_id: string | null;
-        last_error: string | null;
-      }>('select status, provider_message_id, last_error from deliveries where message_id = $1', [messageId]);
-      if (rows[0] && rows[0].status !== 'pending') {
-        expect(rows[0], JSON.stringify(rows[0])).toMatchObject({ status: 'sent' });
-        const { rows: messages } = await t.db.query<{ provider: string; provider_message_id: string }>(
-          'select provider, provider_message_id from messages where id = $1',
-          [messageId],
-        );
-        expect(messages[0]).toEqual({ provider: 'x', provider_message_id: rows[0].provider_message_id });
-        return rows[0].provider_message_id!;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('the reply was not delivered within 5 s');
+    const delivery = await deliveryOf(t, messageId);
+    expect(delivery, JSON.stringify(delivery)).toMatchObject({ status: 'sent' });
+    const { rows: messages } = await t.db.query<{ provider: string; provider_message_id: string }>(
+      'select provider, provider_message_id from messages where id = $1',
+      [messageId],
+    );
+    expect(messages[0]).toEqual({ provider: 'x', provider_message_id: delivery.provider_message_id });
+    return delivery.provider_message_id!;
   }
 
   it(
@@ -193,11 +164,7 @@ describe.each(DB_KINDS)('the X channel on %s', (kind) => {
       const refused = await deliver(tweetEvents(forged), 'sha256=Zm9yZ2Vk');
       expect(refused).toMatchObject({ status: 401, body: { error: { code: 'bad_signature' } } });
       expect(await conversationOf(forged.id_str)).toBeUndefined();
-      const token = await t.signIn('lee');
-      const health = await fetch(`${t.url}/api/admin/connectors`, { headers: { authorization: `Bearer ${token}` } });
-      expect(health.status).toBe(200);
-      const { connectors } = (await health.json()) as { connectors: ConnectorStatus[] };
-      expect(connectors.find((c) => c.connector === 'x')).toMatchObject({
+      expect(await connectorStatus(t, 'lee', 'x')).toMatchObject({
         events: 5,
         badSignatures: 1,
         sent: 4,

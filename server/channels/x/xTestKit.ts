@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { InteractionInput } from '../../../shared/ingest';
-import { serverConfig, type ServerConfig } from '../../config';
+import type { ServerConfig } from '../../config';
 import type { Db } from '../../db/db';
-import { createIngestGate } from '../channelIngest';
-import { ConnectorHealth } from '../health';
+import { startChannelTestApp } from '../channelTestKit';
+import type { ConnectorHealth } from '../health';
 import type { ChannelContext } from '../types';
 import { registerXChannel } from './index';
 import { X_SIGNATURE_HEADER, xSignature } from './webhook';
@@ -33,18 +33,8 @@ export interface XTestBed {
 export async function startXTestBed(overrides: Partial<ServerConfig> = {}): Promise<XTestBed> {
   const stored: InteractionInput[] = [];
   const ours = new Map<string, string>();
-  const health = new ConnectorHealth();
-  const gate = createIngestGate({
-    maxInFlight: 64,
-    overloaded: () => false,
-    store: (interaction) => {
-      const duplicate = stored.some(
-        (s) => s.provider === interaction.provider && s.providerMessageId === interaction.providerMessageId,
-      );
-      if (!duplicate) stored.push(interaction);
-      return Promise.resolve({ status: duplicate ? 'duplicate' : 'accepted', conversationId: null, messageId: null });
-    },
-  });
+  // No database: the one query the adapter makes (whose thread a parent tweet is on) is answered
+  // from what was stored here and what we "sent".
   const db = {
     kind: 'pglite',
     query: (sql: string, params: readonly unknown[] = []) => {
@@ -55,39 +45,35 @@ export async function startXTestBed(overrides: Partial<ServerConfig> = {}): Prom
       return Promise.resolve({ rows: threadKey ? [{ thread_key: threadKey }] : [], rowCount: threadKey ? 1 : 0 });
     },
   } as unknown as Db;
-  const ctx: ChannelContext = {
-    config: serverConfig({ X_CONSUMER_SECRET: TEST_X_SECRET, X_ACCOUNT_ID: TEST_X_ACCOUNT, ...overrides }),
+  const t = await startChannelTestApp({
+    config: { X_CONSUMER_SECRET: TEST_X_SECRET, X_ACCOUNT_ID: TEST_X_ACCOUNT, ...overrides },
     db,
-    health,
-    log: Fastify().log,
-    now: Date.now,
-    push: () => undefined,
-    ingest: (_connector, interactions) => gate.ingest(interactions),
-  };
-  const app = Fastify({ logger: false });
-  await registerXChannel(app, ctx);
-  await app.ready();
-  const secret = ctx.config.X_CONSUMER_SECRET;
+    store: (interaction) => {
+      const duplicate = stored.some(
+        (s) => s.provider === interaction.provider && s.providerMessageId === interaction.providerMessageId,
+      );
+      if (!duplicate) stored.push(interaction);
+      return Promise.resolve({ status: duplicate ? 'duplicate' : 'accepted', conversationId: null, messageId: null });
+    },
+    register: registerXChannel,
+  });
+  const secret = t.ctx.config.X_CONSUMER_SECRET;
 
-  return {
-    app,
-    ctx,
-    health,
+  return Object.assign(t, {
     stored,
-    sent: (id, threadKey) => void ours.set(id, threadKey),
-    async post(payload, signature) {
+    sent: (id: string, threadKey: string) => void ours.set(id, threadKey),
+    async post(payload: unknown, signature?: string | null) {
       const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
       const sig = signature === undefined ? xSignature(secret, body) : signature;
-      const response = await app.inject({
+      const response = await t.app.inject({
         method: 'POST',
         url: '/webhooks/x',
         headers: { 'content-type': 'application/json', ...(sig === null ? {} : { [X_SIGNATURE_HEADER]: sig }) },
         payload: body,
       });
-      return { status: response.statusCode, body: response.json() };
+      return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
     },
-    close: () => app.close(),
-  };
+  });
 }
 
 let serial = 0;

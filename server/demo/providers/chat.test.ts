@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InteractionInput } from '../../../shared/ingest';
 import { startChatTestApp, type ChatTestApp } from '../../channels/chat/chatTestKit';
-import { createTrafficGenerator } from '../traffic';
 import { chatSessions, demoVisitorId, playChatSession } from './chat';
+import { generatedThreads } from './generatedThreads';
 
 let t: ChatTestApp;
 beforeAll(async () => {
@@ -13,16 +12,7 @@ afterAll(async () => {
 });
 
 /** The generator's chat interactions of its first `sessions` chat sessions. */
-function generatedChats(sessions: number): InteractionInput[] {
-  const generator = createTrafficGenerator(7);
-  const chats: InteractionInput[] = [];
-  let now = Date.parse('2026-03-02T09:00:00Z');
-  while (new Set(chats.map((i) => i.threadKey)).size < sessions) {
-    now += 30_000;
-    chats.push(...generator.next(new Date(now)).filter((i) => i.channel === 'chat'));
-  }
-  return chats;
-}
+const generatedChats = (sessions: number) => generatedThreads(7, 'chat', sessions);
 
 describe('chat simulator encoder', () => {
   it('maps each generator visitor to one stable UUID, as the widget keeps one per browser', () => {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionInput } from '../../../shared/ingest';
 import { CallEventSchema } from '../../channels/cti/callEvent';
 import { startCtiTestApp, TEST_CTI_TOKEN, type CtiTestApp } from '../../channels/cti/ctiTestKit';
-import { createTrafficGenerator } from '../traffic';
 import { encodeCtiCalls } from './cti';
+import { generatedThreads } from './generatedThreads';
 
 let t: CtiTestApp;
 beforeAll(async () => {
@@ -14,16 +14,7 @@ afterAll(async () => {
 });
 
 /** The generator's voice interactions of its first `calls` calls. */
-function generatedCalls(calls: number): InteractionInput[] {
-  const generator = createTrafficGenerator(42);
-  const voice: InteractionInput[] = [];
-  let now = Date.parse('2026-03-02T09:00:00Z');
-  while (new Set(voice.map((i) => i.threadKey)).size < calls) {
-    now += 30_000;
-    voice.push(...generator.next(new Date(now)).filter((i) => i.channel === 'voice'));
-  }
-  return voice;
-}
+const generatedCalls = (calls: number) => generatedThreads(42, 'voice', calls);
 
 describe('CTI simulator encoder', () => {
   it('turns each generated call into offered, answered, one segment per turn and ended, in order', () => {
