@@ -86,6 +86,11 @@ describe('the QA score formula, hand-computed', () => {
       { greeting: 'no', empathy: 3, accuracy: 2, pii: 'yes' },
       350 / 7,
     ],
+    [
+      "the README's example: (100 + 75·2 + 50·3 + 100) / 7",
+      { greeting: 'yes', empathy: 4, accuracy: 2, pii: 'yes' },
+      500 / 7,
+    ],
   ];
   it.each(cases)('%s', (_name, ratings, expected) => {
     const result = score(ratings);
