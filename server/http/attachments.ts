@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TokenIssuer } from '../auth/tokens';
+import type { FastifyInstance } from 'fastify';
+import type { AccessClaims, TokenIssuer } from '../auth/tokens';
 import type { Db } from '../db/db';
 import { conversationAudience } from '../store/publish';
 import { canSee } from '../sync/audience';
+import { claimsOf, routeGuards } from './auth';
 import { sendError } from './errors';
 
 /** Types a browser would render or run if opened: always downloaded as bytes instead. */
@@ -29,30 +30,17 @@ interface AttachmentRow {
  * customer's file is hostile input.
  */
 export function registerAttachmentRoutes(app: FastifyInstance, deps: { db: Db; tokens: TokenIssuer }): void {
-  const viewerOf = async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers.authorization;
-    const result = await deps.tokens.verify(header?.startsWith('Bearer ') ? header.slice(7) : undefined);
-    if (!result.ok) {
-      void sendError(
-        reply,
-        401,
-        result.code,
-        result.code === 'token_expired' ? 'Your session expired; sign in again.' : 'Sign in first.',
-      );
-      return null;
-    }
-    return result.claims;
-  };
-  const mayOpen = async (viewer: NonNullable<Awaited<ReturnType<typeof viewerOf>>>, assignee: string | null) =>
+  const { requireRole } = routeGuards(deps.tokens);
+  const anyone = { preHandler: requireRole(['agent', 'lead', 'admin']) };
+  const mayOpen = async (viewer: AccessClaims, assignee: string | null) =>
     canSee(viewer, await conversationAudience(deps.db, { assigned_agent_id: assignee }));
 
   const select = `select a.id, a.message_id, a.filename, a.content_type, a.size, a.sha256, a.content_id, a.skipped_reason,
       m.conversation_id, c.assigned_agent_id
     from attachments a join messages m on m.id = a.message_id join conversations c on c.id = m.conversation_id`;
 
-  app.get('/api/messages/:id/attachments', async (request, reply) => {
-    const viewer = await viewerOf(request, reply);
-    if (!viewer) return reply;
+  app.get('/api/messages/:id/attachments', anyone, async (request, reply) => {
+    const viewer = claimsOf(request);
     const { id } = request.params as { id: string };
     const { rows: messages } = await deps.db.query<{ assigned_agent_id: string | null }>(
       'select c.assigned_agent_id from messages m join conversations c on c.id = m.conversation_id where m.id = $1',
@@ -77,9 +65,8 @@ export function registerAttachmentRoutes(app: FastifyInstance, deps: { db: Db; t
     };
   });
 
-  app.get('/api/attachments/:id', async (request, reply) => {
-    const viewer = await viewerOf(request, reply);
-    if (!viewer) return reply;
+  app.get('/api/attachments/:id', anyone, async (request, reply) => {
+    const viewer = claimsOf(request);
     const { id } = request.params as { id: string };
     const { rows } = await deps.db.query<AttachmentRow>(`${select} where a.id = $1`, [id]);
     const row = rows[0];

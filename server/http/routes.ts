@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SignInRequestSchema } from '../../shared/api';
 import { ChannelSchema } from '../../shared/domain';
@@ -8,10 +8,11 @@ import type { Sessions } from '../auth/sessions';
 import type { IngestGate } from '../channels/channelIngest';
 import type { ConnectorStatus } from '../channels/health';
 import { sameBearer } from '../channels/signatures';
-import type { AccessClaims, TokenIssuer } from '../auth/tokens';
+import type { TokenIssuer } from '../auth/tokens';
 import type { Db } from '../db/db';
 import { parseListeningQuery } from '../enrich/listeningQuery';
 import { agentData, type AgentRow } from '../store/rows';
+import { claimsOf, routeGuards } from './auth';
 import { sendError } from './errors';
 
 export interface RouteDeps {
@@ -26,11 +27,6 @@ export interface RouteDeps {
   queueSnapshot: () => unknown;
   reloadRules: () => Promise<void>;
   ready: () => boolean;
-}
-
-function bearer(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
 }
 
 const SlaInputSchema = z
@@ -66,27 +62,7 @@ const ListeningRuleInputSchema = z
   .strict();
 
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const authenticate = async (
-    request: FastifyRequest,
-  ): Promise<AccessClaims | { code: 'unauthorized' | 'token_expired' }> => {
-    const result = await deps.tokens.verify(bearer(request));
-    return result.ok ? result.claims : { code: result.code };
-  };
-  const requireRole =
-    (roles: readonly AccessClaims['role'][]) => async (request: FastifyRequest, reply: FastifyReply) => {
-      const claims = await authenticate(request);
-      if ('code' in claims)
-        return sendError(
-          reply,
-          401,
-          claims.code,
-          claims.code === 'token_expired' ? 'Your session expired; sign in again.' : 'Sign in first.',
-        );
-      if (!roles.includes(claims.role))
-        return sendError(reply, 403, 'forbidden', 'This needs a team lead or admin account.');
-      (request as FastifyRequest & { claims: AccessClaims }).claims = claims;
-    };
-  const claimsOf = (request: FastifyRequest) => (request as FastifyRequest & { claims: AccessClaims }).claims;
+  const { requireRole } = routeGuards(deps.tokens);
 
   app.get('/healthz', async (_request, reply) => {
     if (!deps.ready()) return sendError(reply, 503, 'starting', 'The server is starting; try again in a moment.');
