@@ -16,6 +16,7 @@ import { createIngestGate } from './channels/channelIngest';
 import { createListeningMonitor } from './channels/listening/listeningMonitor';
 import { startChannels, type Channels } from './channels/registry';
 import { registerAttachmentRoutes } from './http/attachments';
+import { registerScorecardRoutes } from './qa/scorecardRoutes';
 import { startLoadGauge } from './http/loadGauge';
 import { registerRoutes } from './http/routes';
 import { ingestInteraction, type IngestConfig, type ListeningRule } from './ingest/ingest';
@@ -228,6 +229,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
   });
 
   registerAttachmentRoutes(app, { db, tokens });
+  registerScorecardRoutes(app, { db, tokens, push: (changes) => socket.push(changes), now });
 
   await routing.boot();
   await app.listen({ host: config.HOST, port: config.PORT });

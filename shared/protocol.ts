@@ -134,6 +134,8 @@ export const ChangeEntitySchema = z.enum([
   'offer',
   'template',
   'alert',
+  /** A published QA scorecard version (`scorecardId@version`). */
+  'scorecard',
 ]);
 
 export const ChangeSchema = z.object({

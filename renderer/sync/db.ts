@@ -17,6 +17,7 @@ export const MIRROR_TABLES = {
   offer: 'offers',
   template: 'templates',
   alert: 'alerts',
+  scorecard: 'scorecards',
 } as const satisfies Record<Entity, string>;
 
 export type EntityKey = readonly [entity: Entity, id: string];
@@ -91,6 +92,7 @@ export class SyncDb extends Dexie {
   offers!: Table<MirrorRow, string>;
   templates!: Table<MirrorRow, string>;
   alerts!: Table<MirrorRow, string>;
+  scorecards!: Table<MirrorRow, string>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   shadows!: EntityTable<ShadowRow, 'key'>;
   syncIssues!: EntityTable<SyncIssueRow, 'id'>;
@@ -119,6 +121,8 @@ export class SyncDb extends Dexie {
     });
     // Version 2: read marks for the inbox's unread state. Local to this computer, never synced.
     this.version(2).stores({ reads: 'conversationId' });
+    // Version 3: published QA scorecard versions, one row per `scorecardId@version`.
+    this.version(3).stores({ scorecards: 'id, scorecardId' });
   }
 
   mirror(entity: Entity): Table<MirrorRow, string> {

@@ -113,3 +113,24 @@ export function ratingProblem(criterion: Criterion, rating: Rating): string | nu
     ? null
     : `"${criterion.label}" is rated 1 to ${points}.`;
 }
+
+/** What an admin or lead sends to create a scorecard or replace its draft (HTTP). */
+export const ScorecardDraftInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    sections: z.array(SectionSchema).min(1).max(20),
+  })
+  .strict();
+export type ScorecardDraftInput = z.input<typeof ScorecardDraftInputSchema>;
+
+/** A scorecard version as the change log and the HTTP routes carry it. */
+export interface ScorecardVersionView {
+  /** `${scorecardId}@${version}`: one mirror row per version. */
+  id: string;
+  scorecardId: string;
+  version: number;
+  name: string;
+  sections: Section[];
+  status: 'draft' | 'published';
+  publishedAt: string | null;
+}
