@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PresenceSchema, TimestampSchema } from './domain';
+import { RatingSchema } from './qa/scorecard';
 
 /**
  * The sync protocol of DESIGN.md: ops (client → server mutations), their results, the change
@@ -68,6 +69,25 @@ export const OpSchema = z.discriminatedUnion('type', [
     z.object({ conversationId: Id, department: z.string().min(1).max(64), note: Body }).strict(),
   ),
   op('conversation.resolve', z.object({ conversationId: Id }).strict()),
+  /**
+   * A lead's review of a conversation with a published scorecard version: created or replaced
+   * whole, compare-and-set on `baseVersion` (the review's version the lead last saw; absent when new).
+   */
+  op(
+    'review.save',
+    z
+      .object({
+        reviewId: Uuid,
+        conversationId: Id,
+        scorecardId: Id,
+        scorecardVersion: z.number().int().min(1),
+        ratings: z.record(Id, RatingSchema),
+        feedback: z.string().max(10_000).optional(),
+      })
+      .strict(),
+  ),
+  /** Submits a review: final, and shown to the agent reviewed. */
+  op('review.submit', z.object({ reviewId: Uuid }).strict()),
   op('customer.link', z.object({ suggestionId: Id }).strict()),
   op('customer.refuse_link', z.object({ suggestionId: Id }).strict()),
   op('customer.unlink', z.object({ identityId: Id }).strict()),
@@ -136,6 +156,8 @@ export const ChangeEntitySchema = z.enum([
   'alert',
   /** A published QA scorecard version (`scorecardId@version`). */
   'scorecard',
+  /** A QA review: its reviewer and the team's leads see it; the agent reviewed once submitted. */
+  'review',
 ]);
 
 export const ChangeSchema = z.object({

@@ -18,6 +18,7 @@ export const MIRROR_TABLES = {
   template: 'templates',
   alert: 'alerts',
   scorecard: 'scorecards',
+  review: 'reviews',
 } as const satisfies Record<Entity, string>;
 
 export type EntityKey = readonly [entity: Entity, id: string];
@@ -93,6 +94,7 @@ export class SyncDb extends Dexie {
   templates!: Table<MirrorRow, string>;
   alerts!: Table<MirrorRow, string>;
   scorecards!: Table<MirrorRow, string>;
+  reviews!: Table<MirrorRow, string>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   shadows!: EntityTable<ShadowRow, 'key'>;
   syncIssues!: EntityTable<SyncIssueRow, 'id'>;
@@ -123,6 +125,8 @@ export class SyncDb extends Dexie {
     this.version(2).stores({ reads: 'conversationId' });
     // Version 3: published QA scorecard versions, one row per `scorecardId@version`.
     this.version(3).stores({ scorecards: 'id, scorecardId' });
+    // Version 4: QA reviews (a lead's own and their team's; an agent's own once submitted).
+    this.version(4).stores({ reviews: 'id, conversationId, agentId, reviewerId' });
   }
 
   mirror(entity: Entity): Table<MirrorRow, string> {

@@ -101,6 +101,25 @@ export function effectsOf(op: Op, ctx: EffectContext): RowEffect[] {
           apply: patch({ status: 'resolved', resolvedAt: op.createdAt }),
         },
       ];
+    case 'review.save': {
+      const { reviewId, conversationId, scorecardId, scorecardVersion, ratings, feedback } = op.payload;
+      return [
+        {
+          key: key('review', reviewId),
+          // The score is the server's to compute (one formula); the lead's screen computes it live.
+          apply: (row) => ({
+            ...(row ?? { id: reviewId, reviewerId: ctx.agentId, status: 'draft', version: 0 }),
+            conversationId,
+            scorecardId,
+            scorecardVersion,
+            ratings,
+            feedback: feedback ?? '',
+          }),
+        },
+      ];
+    }
+    case 'review.submit':
+      return [{ key: key('review', op.payload.reviewId), apply: patch({ status: 'submitted' }) }];
     case 'customer.link':
       return [{ key: key('suggestion', op.payload.suggestionId), apply: patch({ status: 'confirmed' }) }];
     case 'customer.refuse_link':

@@ -26,6 +26,10 @@ export function describeOp(op: Op): string {
       return `Wrap up as “${dispositionLabel(op.payload.disposition)}”`;
     case 'conversation.resolve':
       return 'Resolve a conversation';
+    case 'review.save':
+      return 'Save a QA review';
+    case 'review.submit':
+      return 'Submit a QA review';
     case 'customer.link':
       return 'Link two customer records';
     case 'customer.refuse_link':

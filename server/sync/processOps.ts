@@ -13,6 +13,7 @@ import {
   transferRule,
   wrapUpRule,
 } from './conversationRules';
+import { reviewSaveRule, reviewSubmitRule } from '../qa/reviewRules';
 import { linkRule, refuseLinkRule, unlinkRule } from './customerRules';
 import { applied, reject, type OpContext, type OpRule, type AfterCommitHooks, type RuleOutcome } from './opContext';
 
@@ -27,6 +28,8 @@ const rules: { [T in Op['type']]: OpRule<T> } = {
   'conversation.escalate': escalateRule,
   'conversation.wrap_up': wrapUpRule,
   'conversation.resolve': resolveRule,
+  'review.save': reviewSaveRule,
+  'review.submit': reviewSubmitRule,
   'customer.link': linkRule,
   'customer.refuse_link': refuseLinkRule,
   'customer.unlink': unlinkRule,

@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ScorecardVersionView } from '../../shared/qa/scorecard';
+import { DB_KINDS } from '../testing/testDatabase';
+import { startTestServer, type TestClient, type TestServer } from '../testing/testServer';
+
+/**
+ * QA reviews as ops: only leads score, never their own conversation; the server computes the
+ * score with the scorecard version given; compare-and-set across devices; the agent sees a review
+ * only once it is submitted, and never another agent's.
+ */
+describe.each(DB_KINDS)('QA reviews on %s', { timeout: 40_000 }, (kind) => {
+  let t: TestServer;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  async function setUp() {
+    t = await startTestServer(kind);
+    await t.addAgent({ id: 'lee', role: 'lead', team: 't1' });
+    await t.addAgent({ id: 'lou', role: 'lead', team: 't1' });
+    await t.addAgent({ id: 'dana', team: 't1' });
+    await t.addAgent({ id: 'omar', team: 't1' });
+    const dana = await t.connect('dana');
+    await dana.op('presence.set', { presence: 'available' });
+    await t.settle();
+    const { body } = await t.ingest({ channel: 'x_public', text: '@skywardair my bag is lost' });
+    const conversationId = body.conversationId as string;
+    expect((await t.conversation(conversationId)).assigned_agent_id).toBe('dana');
+    const token = await t.signIn('lee');
+    const post = async (path: string, payload?: unknown) =>
+      (await (
+        await fetch(`${t.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+          ...(payload ? { body: JSON.stringify(payload) } : {}),
+        })
+      ).json()) as ScorecardVersionView;
+    const card = await post('/api/scorecards', {
+      name: 'Social',
+      sections: [
+        {
+          id: 's',
+          title: 'Social',
+          criteria: [
+            { id: 'greeting', label: 'Greets', weight: 1, scale: 'yes_no' },
+            { id: 'empathy', label: 'Empathy', weight: 2, scale: '1_5' },
+            { id: 'accuracy', label: 'Accurate', weight: 3, scale: '1_3', critical: true },
+          ],
+        },
+      ],
+    });
+    await post(`/api/scorecards/${card.scorecardId}/publish`);
+    return { dana, conversationId, scorecardId: card.scorecardId };
+  }
+
+  const save = (client: TestClient, payload: Record<string, unknown>, baseVersion?: number) =>
+    client.op('review.save', payload, baseVersion === undefined ? {} : { baseVersion });
+
+  it('scores with the published version, saves offline edits in order, and submits to the agent', async () => {
+    const { dana, conversationId, scorecardId } = await setUp();
+    const lee = await t.connect('lee');
+    const reviewId = crypto.randomUUID();
+    const base = { reviewId, conversationId, scorecardId, scorecardVersion: 1 };
+    // (100·1 + 75·2 + 50·3) / 6 = 66.67; then accuracy 3: (100 + 150 + 300) / 6 = 91.67.
+    expect(await save(lee, { ...base, ratings: { greeting: 'yes', empathy: 4, accuracy: 2 } })).toMatchObject({
+      status: 'applied',
+    });
+    // The same device's next save follows its own: no base version needed.
+    expect(
+      await save(lee, { ...base, ratings: { greeting: 'yes', empathy: 4, accuracy: 3 }, feedback: 'Good recovery' }),
+    ).toMatchObject({ status: 'applied' });
+    const { rows } = await t.db.query<{ score: number; version: number; status: string }>(
+      'select score, version, status from reviews where id = $1',
+      [reviewId],
+    );
+    expect(rows[0]!.score).toBeCloseTo(550 / 6, 10);
+    expect(rows[0]).toMatchObject({ version: 2, status: 'draft' });
+
+    // The agent sees nothing of a draft.
+    await t.settle();
+    expect(dana.pushes.flatMap((p) => p.changes).filter((c) => c.entity === 'review')).toEqual([]);
+    expect(await lee.op('review.submit', { reviewId })).toMatchObject({ status: 'applied' });
+    await expect
+      .poll(() =>
+        dana.pushes
+          .flatMap((p) => p.changes)
+          .filter((c) => c.entity === 'review')
+          .map((c) => c.data?.status),
+      )
+      .toEqual(['submitted']);
+    const pulled = (await dana.pullAll()).filter((c) => c.entity === 'review');
+    expect(pulled.at(-1)?.data).toMatchObject({ agentId: 'dana', reviewerId: 'lee', feedback: 'Good recovery' });
+    // Another agent never sees it.
+    const omar = await t.connect('omar');
+    expect((await omar.pullAll()).filter((c) => c.entity === 'review')).toEqual([]);
+  });
+
+  it('refuses a second lead’s save made on an older version, naming the current one', async () => {
+    const { conversationId, scorecardId } = await setUp();
+    const lee = await t.connect('lee');
+    const lou = await t.connect('lou');
+    const reviewId = crypto.randomUUID();
+    const base = { reviewId, conversationId, scorecardId, scorecardVersion: 1 };
+    await save(lee, { ...base, ratings: { greeting: 'yes' } });
+    // Lou saw version 1 and saves on it: applied, version 2.
+    expect(await save(lou, { ...base, ratings: { greeting: 'no' } }, 1)).toMatchObject({ status: 'applied' });
+    // Lee, offline meanwhile, saves on version 1 from another device: refused, nothing lost of Lou's.
+    const leePhone = await t.connect('lee');
+    expect(await save(leePhone, { ...base, ratings: { greeting: 'yes', empathy: 5 } }, 1)).toMatchObject({
+      status: 'rejected',
+      reason: 'version_conflict',
+      detail: 'This review changed since you last saw it (now version 2).',
+    });
+    const { rows } = await t.db.query<{ ratings: unknown }>('select ratings from reviews where id = $1', [reviewId]);
+    expect(rows[0]!.ratings).toEqual({ greeting: 'no' });
+  });
+
+  it('refuses agents, a lead’s own conversation, ratings that do not fit, and unpublished versions', async () => {
+    const { dana, conversationId, scorecardId } = await setUp();
+    const lee = await t.connect('lee');
+    const base = { reviewId: crypto.randomUUID(), conversationId, scorecardId, scorecardVersion: 1 };
+    expect(await save(dana, { ...base, ratings: { greeting: 'yes' } })).toMatchObject({
+      status: 'rejected',
+      reason: 'forbidden',
+      detail: 'Only team leads and admins score conversations.',
+    });
+    expect(await save(lee, { ...base, ratings: { accuracy: 4 } })).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid_op',
+      detail: '"Accurate" is rated 1 to 3.',
+    });
+    expect(await save(lee, { ...base, scorecardVersion: 2, ratings: {} })).toMatchObject({
+      status: 'rejected',
+      reason: 'not_found',
+    });
+    await t.db.query("update conversations set assigned_agent_id = 'lee' where id = $1", [conversationId]);
+    expect(await save(lee, { ...base, ratings: { greeting: 'yes' } })).toMatchObject({
+      status: 'rejected',
+      reason: 'forbidden',
+      detail: 'You cannot score your own conversation.',
+    });
+    expect((await t.db.query('select 1 from reviews')).rows).toEqual([]);
+  });
+});

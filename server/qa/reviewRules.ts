@@ -1,0 +1,165 @@
+import { scoreReview } from '../../shared/qa/score';
+import { ScorecardVersionSchema, type Rating, type Section } from '../../shared/qa/scorecard';
+import type { Queryable } from '../db/db';
+import type { Audience } from '../sync/audience';
+import type { ChangeWriter } from '../sync/changeLog';
+import { applied, reject, type OpContext, type OpRule } from '../sync/opContext';
+
+interface ReviewRow {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  reviewer_id: string;
+  scorecard_id: string;
+  scorecard_version: number;
+  ratings: Record<string, Rating>;
+  feedback: string;
+  score: number | null;
+  status: 'draft' | 'submitted';
+  version: number;
+  last_client_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  submitted_at: Date | null;
+}
+
+export function reviewData(row: ReviewRow) {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    agentId: row.agent_id,
+    reviewerId: row.reviewer_id,
+    scorecardId: row.scorecard_id,
+    scorecardVersion: row.scorecard_version,
+    ratings: row.ratings,
+    feedback: row.feedback,
+    score: row.score,
+    status: row.status,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    submittedAt: row.submitted_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Who sees a review: its reviewer and the reviewed agent's team leads; the agent reviewed only
+ * once it is submitted (a draft is the lead's work in progress).
+ */
+async function publishReview(tx: Queryable, changes: ChangeWriter, row: ReviewRow): Promise<void> {
+  const { rows } = await tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
+    row.agent_id,
+  ]);
+  const leads: Audience = { agentId: row.reviewer_id, teamId: rows[0]?.team_id ?? null };
+  changes.append('review', row.id, reviewData(row), leads);
+  if (row.status === 'submitted') changes.append('review', row.id, reviewData(row), { agentId: row.agent_id });
+}
+
+const onlyLeads = (ctx: OpContext) =>
+  ctx.viewer.role === 'agent' ? reject('forbidden', 'Only team leads and admins score conversations.') : null;
+
+/** The reviewer, an admin, or a lead of the reviewed agent's team may change a review. */
+async function mayEdit(ctx: OpContext, review: ReviewRow): Promise<boolean> {
+  if (review.reviewer_id === ctx.viewer.agentId || ctx.viewer.role === 'admin') return true;
+  const { rows } = await ctx.tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
+    review.agent_id,
+  ]);
+  return ctx.viewer.teamId !== null && rows[0]?.team_id === ctx.viewer.teamId;
+}
+
+/**
+ * Compare-and-set on the review's version, across devices: a save from the device that wrote it
+ * last follows its own earlier saves (one outbox, in seq order); from any other device it must
+ * name the version it was made on, or it would silently undo what the other lead changed.
+ */
+function conflict(review: ReviewRow, op: { clientId: string; baseVersion?: number | undefined }) {
+  return review.last_client_id !== op.clientId && op.baseVersion !== review.version
+    ? reject('version_conflict', `This review changed since you last saw it (now version ${review.version}).`)
+    : null;
+}
+
+async function lockedReview(ctx: OpContext, id: string): Promise<ReviewRow | undefined> {
+  const { rows } = await ctx.tx.query<ReviewRow>('select * from reviews where id = $1 for update', [id]);
+  return rows[0];
+}
+
+export const reviewSaveRule: OpRule<'review.save'> = async (op, ctx) => {
+  const refused = onlyLeads(ctx);
+  if (refused) return refused;
+  const { reviewId, conversationId, scorecardId, scorecardVersion, ratings } = op.payload;
+  const { rows: conversations } = await ctx.tx.query<{ assigned_agent_id: string | null }>(
+    'select assigned_agent_id from conversations where id = $1',
+    [conversationId],
+  );
+  const conversation = conversations[0];
+  if (!conversation) return reject('not_found', 'This conversation does not exist.');
+  const agentId = conversation.assigned_agent_id;
+  if (!agentId) return reject('invalid_op', 'Nobody handled this conversation: there is no agent to review.');
+  if (agentId === ctx.viewer.agentId) return reject('forbidden', 'You cannot score your own conversation.');
+
+  const { rows: versions } = await ctx.tx.query<{ definition: { name: string; sections: Section[] } }>(
+    'select definition from scorecard_versions where scorecard_id = $1 and version = $2 and published_at is not null',
+    [scorecardId, scorecardVersion],
+  );
+  if (!versions[0]) return reject('not_found', 'That scorecard version is not published.');
+  const card = ScorecardVersionSchema.parse({ scorecardId, version: scorecardVersion, ...versions[0].definition });
+  let score: number | null;
+  try {
+    score = scoreReview(card, ratings).score;
+  } catch (err) {
+    return reject('invalid_op', (err as Error).message);
+  }
+
+  const existing = await lockedReview(ctx, reviewId);
+  if (existing) {
+    if (!(await mayEdit(ctx, existing))) return reject('forbidden', 'This review belongs to another team’s lead.');
+    if (existing.status === 'submitted') return reject('stale', 'This review was submitted; it no longer changes.');
+    const stale = conflict(existing, op);
+    if (stale) return stale;
+    if (existing.conversation_id !== conversationId || existing.scorecard_id !== scorecardId) {
+      return reject('invalid_op', 'A review stays on its conversation and scorecard.');
+    }
+  }
+  const { rows } = await ctx.tx.query<ReviewRow>(
+    `insert into reviews (id, conversation_id, agent_id, reviewer_id, scorecard_id, scorecard_version, ratings, feedback, score, created_at, updated_at, last_client_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
+     on conflict (id) do update set scorecard_version = excluded.scorecard_version, ratings = excluded.ratings,
+       feedback = excluded.feedback, score = excluded.score, version = reviews.version + 1, updated_at = excluded.updated_at,
+       last_client_id = excluded.last_client_id
+     returning *`,
+    [
+      reviewId,
+      conversationId,
+      agentId,
+      ctx.viewer.agentId,
+      scorecardId,
+      scorecardVersion,
+      JSON.stringify(ratings),
+      op.payload.feedback ?? '',
+      score,
+      ctx.now,
+      op.clientId,
+    ],
+  );
+  await publishReview(ctx.tx, ctx.changes, rows[0]!);
+  return applied;
+};
+
+export const reviewSubmitRule: OpRule<'review.submit'> = async (op, ctx) => {
+  const refused = onlyLeads(ctx);
+  if (refused) return refused;
+  const existing = await lockedReview(ctx, op.payload.reviewId);
+  if (!existing) return reject('not_found', 'This review does not exist.');
+  if (!(await mayEdit(ctx, existing))) return reject('forbidden', 'This review belongs to another team’s lead.');
+  if (existing.status === 'submitted') return applied;
+  const stale = conflict(existing, op);
+  if (stale) return stale;
+  if (existing.score === null) return reject('invalid_op', 'Rate at least one criterion before submitting.');
+  const { rows } = await ctx.tx.query<ReviewRow>(
+    `update reviews set status = 'submitted', submitted_at = $2, updated_at = $2, version = version + 1, last_client_id = $3
+     where id = $1 returning *`,
+    [existing.id, ctx.now, op.clientId],
+  );
+  await publishReview(ctx.tx, ctx.changes, rows[0]!);
+  return applied;
+};
