@@ -36,3 +36,43 @@ describe('escalation on this computer', () => {
     );
   });
 });
+
+describe('a QA review on this computer', () => {
+  const reviewId = '0190a0a0-0000-7000-8000-0000000000aa';
+  const save: Op = {
+    ...base,
+    type: 'review.save',
+    payload: { reviewId, conversationId: 'c1', scorecardId: 'sc', scorecardVersion: 2, ratings: { greeting: 'yes' } },
+  };
+
+  it('shows a new review at once as the lead’s draft, and keeps what the server said of an existing one', () => {
+    const [effect] = effectsOf(save, { agentId: 'lee' });
+    expect(effect!.key).toEqual(['review', reviewId]);
+    expect(effect!.apply(null)).toEqual({
+      id: reviewId,
+      reviewerId: 'lee',
+      status: 'draft',
+      version: 0,
+      conversationId: 'c1',
+      scorecardId: 'sc',
+      scorecardVersion: 2,
+      ratings: { greeting: 'yes' },
+      feedback: '',
+    });
+    expect(effect!.apply({ id: reviewId, reviewerId: 'lou', version: 3, score: 40, ratings: {} })).toMatchObject({
+      reviewerId: 'lou',
+      version: 3,
+      ratings: { greeting: 'yes' },
+    });
+  });
+
+  it('marks a submitted review, and says both in the lead’s words', () => {
+    const submit: Op = { ...base, type: 'review.submit', payload: { reviewId } };
+    expect(effectsOf(submit, { agentId: 'lee' })[0]!.apply({ id: reviewId, status: 'draft' })).toEqual({
+      id: reviewId,
+      status: 'submitted',
+    });
+    expect(describeOp(save)).toBe('Save a QA review');
+    expect(describeOp(submit)).toBe('Submit a QA review');
+  });
+});
