@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PresenceSchema, TimestampSchema } from './domain';
-import { RatingSchema } from './qa/scorecard';
+import { CommentAnchorSchema, RatingSchema } from './qa/scorecard';
 
 /**
  * The sync protocol of DESIGN.md: ops (client → server mutations), their results, the change
@@ -84,6 +84,13 @@ export const OpSchema = z.discriminatedUnion('type', [
         ratings: z.record(Id, RatingSchema),
         feedback: z.string().max(10_000).optional(),
       })
+      .strict(),
+  ),
+  /** A comment on a review, anchored to a message, a text range or a call's time span; idempotent by id. */
+  op(
+    'review.comment',
+    z
+      .object({ reviewId: Uuid, commentId: Uuid, anchor: CommentAnchorSchema, body: Body, criterionId: Id.optional() })
       .strict(),
   ),
   /** Submits a review: final, and shown to the agent reviewed. */

@@ -120,6 +120,27 @@ export function effectsOf(op: Op, ctx: EffectContext): RowEffect[] {
     }
     case 'review.submit':
       return [{ key: key('review', op.payload.reviewId), apply: patch({ status: 'submitted' }) }];
+    case 'review.comment': {
+      const { reviewId, commentId, anchor, body, criterionId } = op.payload;
+      const comment = {
+        id: commentId,
+        anchor,
+        body,
+        criterionId: criterionId ?? null,
+        authorId: ctx.agentId,
+        at: op.createdAt,
+      };
+      return [
+        {
+          key: key('review', reviewId),
+          apply: (row) => {
+            if (!row) return null;
+            const comments = Array.isArray(row.comments) ? (row.comments as { id: string }[]) : [];
+            return comments.some((c) => c.id === commentId) ? row : { ...row, comments: [...comments, comment] };
+          },
+        },
+      ];
+    }
     case 'customer.link':
       return [{ key: key('suggestion', op.payload.suggestionId), apply: patch({ status: 'confirmed' }) }];
     case 'customer.refuse_link':

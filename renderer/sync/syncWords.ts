@@ -30,6 +30,8 @@ export function describeOp(op: Op): string {
       return 'Save a QA review';
     case 'review.submit':
       return 'Submit a QA review';
+    case 'review.comment':
+      return `Review comment: “${excerpt(op.payload.body)}”`;
     case 'customer.link':
       return 'Link two customer records';
     case 'customer.refuse_link':

@@ -141,4 +141,66 @@ describe.each(DB_KINDS)('QA reviews on %s', { timeout: 40_000 }, (kind) => {
     });
     expect((await t.db.query('select 1 from reviews')).rows).toEqual([]);
   });
+
+  it('keeps comments anchored to a message, a text range and a call’s time span, each once', async () => {
+    const { conversationId, scorecardId } = await setUp();
+    const lee = await t.connect('lee');
+    const reviewId = crypto.randomUUID();
+    await save(lee, { reviewId, conversationId, scorecardId, scorecardVersion: 1, ratings: { greeting: 'yes' } });
+    const { rows: messages } = await t.db.query<{ id: string; body: string }>(
+      'select id, body from messages where conversation_id = $1',
+      [conversationId],
+    );
+    const post = messages[0]!;
+    const comment = (anchor: Record<string, unknown>, body: string, commentId: string = crypto.randomUUID()) =>
+      lee.op('review.comment', { reviewId, commentId, anchor, body });
+    expect(await comment({ kind: 'message', messageId: post.id }, 'Answered within 4 minutes')).toMatchObject({
+      status: 'applied',
+    });
+    const ranged = crypto.randomUUID();
+    expect(
+      await comment({ kind: 'text', messageId: post.id, start: 12, end: 15 }, 'Spot the keyword', ranged),
+    ).toMatchObject({
+      status: 'applied',
+    });
+    // Sent twice (a lost answer): kept once.
+    expect(
+      await comment({ kind: 'text', messageId: post.id, start: 12, end: 15 }, 'Spot the keyword', ranged),
+    ).toMatchObject({
+      status: 'applied',
+    });
+    expect(
+      await comment({ kind: 'text', messageId: post.id, start: 0, end: post.body.length + 1 }, 'Too far'),
+    ).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid_op',
+      detail: `The text range ends past the message (${post.body.length} characters).`,
+    });
+    expect(await comment({ kind: 'time', startMs: 1000, endMs: 5000 }, 'Hold music')).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid_op',
+      detail: 'A time span points into a call transcript; this conversation has none.',
+    });
+    expect(await comment({ kind: 'message', messageId: 'elsewhere' }, 'Wrong one')).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid_op',
+    });
+    // On a call with a transcript, a time span is fine.
+    await t.db.query(
+      `insert into messages (id, conversation_id, direction, visibility, speaker, body) values ('turn-1', $1, 'transcript', 'private', 'agent', 'Thank you for calling')`,
+      [conversationId],
+    );
+    expect(await comment({ kind: 'time', startMs: 61_000, endMs: 75_500 }, 'Long silence here')).toMatchObject({
+      status: 'applied',
+    });
+    const { rows } = await t.db.query<{ comments: { body: string; anchor: { kind: string } }[] }>(
+      'select comments from reviews where id = $1',
+      [reviewId],
+    );
+    expect(rows[0]!.comments.map((c) => [c.anchor.kind, c.body])).toEqual([
+      ['message', 'Answered within 4 minutes'],
+      ['text', 'Spot the keyword'],
+      ['time', 'Long silence here'],
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import { scoreReview } from '../../shared/qa/score';
-import { ScorecardVersionSchema, type Rating, type Section } from '../../shared/qa/scorecard';
+import { ScorecardVersionSchema, type CommentAnchor, type Rating, type Section } from '../../shared/qa/scorecard';
 import type { Queryable } from '../db/db';
 import type { Audience } from '../sync/audience';
 import type { ChangeWriter } from '../sync/changeLog';
@@ -18,9 +18,19 @@ interface ReviewRow {
   status: 'draft' | 'submitted';
   version: number;
   last_client_id: string | null;
+  comments: ReviewComment[];
   created_at: Date;
   updated_at: Date;
   submitted_at: Date | null;
+}
+
+interface ReviewComment {
+  id: string;
+  anchor: CommentAnchor;
+  body: string;
+  criterionId: string | null;
+  authorId: string;
+  at: string;
 }
 
 export function reviewData(row: ReviewRow) {
@@ -33,6 +43,7 @@ export function reviewData(row: ReviewRow) {
     scorecardVersion: row.scorecard_version,
     ratings: row.ratings,
     feedback: row.feedback,
+    comments: row.comments,
     score: row.score,
     status: row.status,
     version: row.version,
@@ -159,6 +170,52 @@ export const reviewSubmitRule: OpRule<'review.submit'> = async (op, ctx) => {
     `update reviews set status = 'submitted', submitted_at = $2, updated_at = $2, version = version + 1, last_client_id = $3
      where id = $1 returning *`,
     [existing.id, ctx.now, op.clientId],
+  );
+  await publishReview(ctx.tx, ctx.changes, rows[0]!);
+  return applied;
+};
+
+/**
+ * A comment anchored where the lead points: the message must be in the reviewed conversation, a
+ * text range inside its text, a time span on a conversation that has a call transcript. Comments
+ * add up: no compare-and-set (two leads' comments never undo each other); a resent one is kept once.
+ */
+export const reviewCommentRule: OpRule<'review.comment'> = async (op, ctx) => {
+  const refused = onlyLeads(ctx);
+  if (refused) return refused;
+  const review = await lockedReview(ctx, op.payload.reviewId);
+  if (!review) return reject('not_found', 'This review does not exist.');
+  if (!(await mayEdit(ctx, review))) return reject('forbidden', 'This review belongs to another team’s lead.');
+  if (review.comments.some((c) => c.id === op.payload.commentId)) return applied;
+  const { anchor } = op.payload;
+  if (anchor.kind === 'time') {
+    const { rows } = await ctx.tx.query(
+      "select 1 from messages where conversation_id = $1 and direction = 'transcript' limit 1",
+      [review.conversation_id],
+    );
+    if (!rows.length)
+      return reject('invalid_op', 'A time span points into a call transcript; this conversation has none.');
+  } else {
+    const { rows } = await ctx.tx.query<{ body: string }>(
+      'select body from messages where id = $1 and conversation_id = $2',
+      [anchor.messageId, review.conversation_id],
+    );
+    if (!rows[0]) return reject('invalid_op', 'That message is not in the reviewed conversation.');
+    if (anchor.kind === 'text' && anchor.end > rows[0].body.length) {
+      return reject('invalid_op', `The text range ends past the message (${rows[0].body.length} characters).`);
+    }
+  }
+  const comment: ReviewComment = {
+    id: op.payload.commentId,
+    anchor,
+    body: op.payload.body,
+    criterionId: op.payload.criterionId ?? null,
+    authorId: ctx.viewer.agentId,
+    at: ctx.now.toISOString(),
+  };
+  const { rows } = await ctx.tx.query<ReviewRow>(
+    'update reviews set comments = comments || $2::jsonb, updated_at = $3 where id = $1 returning *',
+    [review.id, JSON.stringify([comment]), ctx.now],
   );
   await publishReview(ctx.tx, ctx.changes, rows[0]!);
   return applied;

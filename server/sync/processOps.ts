@@ -13,7 +13,7 @@ import {
   transferRule,
   wrapUpRule,
 } from './conversationRules';
-import { reviewSaveRule, reviewSubmitRule } from '../qa/reviewRules';
+import { reviewCommentRule, reviewSaveRule, reviewSubmitRule } from '../qa/reviewRules';
 import { linkRule, refuseLinkRule, unlinkRule } from './customerRules';
 import { applied, reject, type OpContext, type OpRule, type AfterCommitHooks, type RuleOutcome } from './opContext';
 
@@ -30,6 +30,7 @@ const rules: { [T in Op['type']]: OpRule<T> } = {
   'conversation.resolve': resolveRule,
   'review.save': reviewSaveRule,
   'review.submit': reviewSubmitRule,
+  'review.comment': reviewCommentRule,
   'customer.link': linkRule,
   'customer.refuse_link': refuseLinkRule,
   'customer.unlink': unlinkRule,

@@ -114,6 +114,27 @@ export function ratingProblem(criterion: Criterion, rating: Rating): string | nu
     : `"${criterion.label}" is rated 1 to ${points}.`;
 }
 
+/**
+ * Where a review comment points: a whole message, a range of a message's text (UTF-16 offsets,
+ * end exclusive), or a span of a call's transcript (milliseconds from the call's start).
+ */
+export const CommentAnchorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('message'), messageId: Id }).strict(),
+  z
+    .object({ kind: z.literal('text'), messageId: Id, start: z.number().int().min(0), end: z.number().int().min(1) })
+    .strict()
+    .refine((a) => a.start < a.end, { message: 'a text range ends after it starts', path: ['end'] }),
+  z
+    .object({
+      kind: z.literal('time'),
+      startMs: z.number().int().min(0).max(86_400_000),
+      endMs: z.number().int().min(1).max(86_400_000),
+    })
+    .strict()
+    .refine((a) => a.startMs < a.endMs, { message: 'a time span ends after it starts', path: ['endMs'] }),
+]);
+export type CommentAnchor = z.infer<typeof CommentAnchorSchema>;
+
 /** What an admin or lead sends to create a scorecard or replace its draft (HTTP). */
 export const ScorecardDraftInputSchema = z
   .object({
