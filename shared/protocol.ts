@@ -93,6 +93,24 @@ export const OpSchema = z.discriminatedUnion('type', [
       .object({ reviewId: Uuid, commentId: Uuid, anchor: CommentAnchorSchema, body: Body, criterionId: Id.optional() })
       .strict(),
   ),
+  /** The agent reviewed contests one criterion of a submitted review, saying why. */
+  op('dispute.open', z.object({ disputeId: Uuid, reviewId: Uuid, criterionId: Id, comment: Body }).strict()),
+  /** A lead decides a dispute: accepted or partly accepted with the new rating, or rejected. */
+  op(
+    'dispute.decide',
+    z
+      .object({
+        disputeId: Uuid,
+        decision: z.enum(['accepted', 'partly_accepted', 'rejected']),
+        comment: Body,
+        rating: RatingSchema.optional(),
+      })
+      .strict()
+      .refine((p) => (p.decision === 'rejected') === (p.rating === undefined), {
+        message: 'an accepted or partly accepted dispute gives the new rating; a rejected one none',
+        path: ['rating'],
+      }),
+  ),
   /** Submits a review: final, and shown to the agent reviewed. */
   op('review.submit', z.object({ reviewId: Uuid }).strict()),
   op('customer.link', z.object({ suggestionId: Id }).strict()),
@@ -165,6 +183,8 @@ export const ChangeEntitySchema = z.enum([
   'scorecard',
   /** A QA review: its reviewer and the team's leads see it; the agent reviewed once submitted. */
   'review',
+  /** A dispute of a review's criterion: the agent who opened it, the reviewer and the team's leads. */
+  'dispute',
 ]);
 
 export const ChangeSchema = z.object({

@@ -19,6 +19,7 @@ export const MIRROR_TABLES = {
   alert: 'alerts',
   scorecard: 'scorecards',
   review: 'reviews',
+  dispute: 'disputes',
 } as const satisfies Record<Entity, string>;
 
 export type EntityKey = readonly [entity: Entity, id: string];
@@ -95,6 +96,7 @@ export class SyncDb extends Dexie {
   alerts!: Table<MirrorRow, string>;
   scorecards!: Table<MirrorRow, string>;
   reviews!: Table<MirrorRow, string>;
+  disputes!: Table<MirrorRow, string>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   shadows!: EntityTable<ShadowRow, 'key'>;
   syncIssues!: EntityTable<SyncIssueRow, 'id'>;
@@ -127,6 +129,8 @@ export class SyncDb extends Dexie {
     this.version(3).stores({ scorecards: 'id, scorecardId' });
     // Version 4: QA reviews (a lead's own and their team's; an agent's own once submitted).
     this.version(4).stores({ reviews: 'id, conversationId, agentId, reviewerId' });
+    // Version 5: disputes of reviews' criteria.
+    this.version(5).stores({ disputes: 'id, reviewId, agentId' });
   }
 
   mirror(entity: Entity): Table<MirrorRow, string> {

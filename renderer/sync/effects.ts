@@ -120,6 +120,25 @@ export function effectsOf(op: Op, ctx: EffectContext): RowEffect[] {
     }
     case 'review.submit':
       return [{ key: key('review', op.payload.reviewId), apply: patch({ status: 'submitted' }) }];
+    case 'dispute.open': {
+      const { disputeId, reviewId, criterionId, comment } = op.payload;
+      return [
+        {
+          key: key('dispute', disputeId),
+          apply: (row) =>
+            row ?? {
+              id: disputeId,
+              reviewId,
+              criterionId,
+              agentId: ctx.agentId,
+              status: 'open',
+              steps: [{ kind: 'opened', by: ctx.agentId, comment, at: op.createdAt }],
+            },
+        },
+      ];
+    }
+    case 'dispute.decide':
+      return [{ key: key('dispute', op.payload.disputeId), apply: patch({ status: op.payload.decision }) }];
     case 'review.comment': {
       const { reviewId, commentId, anchor, body, criterionId } = op.payload;
       const comment = {

@@ -30,6 +30,10 @@ export function describeOp(op: Op): string {
       return 'Save a QA review';
     case 'review.submit':
       return 'Submit a QA review';
+    case 'dispute.open':
+      return `Dispute: “${excerpt(op.payload.comment)}”`;
+    case 'dispute.decide':
+      return `Decide a dispute (${op.payload.decision.replace('_', ' ')})`;
     case 'review.comment':
       return `Review comment: “${excerpt(op.payload.body)}”`;
     case 'customer.link':

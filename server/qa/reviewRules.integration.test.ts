@@ -203,4 +203,81 @@ describe.each(DB_KINDS)('QA reviews on %s', { timeout: 40_000 }, (kind) => {
       ['time', 'Long silence here'],
     ]);
   });
+
+  it('lets the agent dispute a criterion of a submitted review and the lead decide, keeping every step', async () => {
+    const { dana, conversationId, scorecardId } = await setUp();
+    const lee = await t.connect('lee');
+    const omar = await t.connect('omar');
+    const reviewId = crypto.randomUUID();
+    await save(lee, {
+      reviewId,
+      conversationId,
+      scorecardId,
+      scorecardVersion: 1,
+      ratings: { greeting: 'no', empathy: 4, accuracy: 3 },
+    });
+    const disputeId = crypto.randomUUID();
+    const open = () =>
+      dana.op('dispute.open', {
+        disputeId,
+        reviewId,
+        criterionId: 'greeting',
+        comment: 'I greeted her in my first reply.',
+      });
+    // Not before it is submitted, and never by another agent.
+    expect(await open()).toMatchObject({ status: 'rejected', reason: 'not_found' });
+    await lee.op('review.submit', { reviewId });
+    expect(
+      await omar.op('dispute.open', {
+        disputeId: crypto.randomUUID(),
+        reviewId,
+        criterionId: 'greeting',
+        comment: 'Mine?',
+      }),
+    ).toMatchObject({ status: 'rejected', reason: 'not_found' });
+    expect(await open()).toMatchObject({ status: 'applied' });
+    expect(
+      await dana.op('dispute.open', {
+        disputeId: crypto.randomUUID(),
+        reviewId,
+        criterionId: 'greeting',
+        comment: 'Again',
+      }),
+    ).toMatchObject({ status: 'rejected', reason: 'stale' });
+    // Agents do not decide; an accepted dispute needs the new rating.
+    expect(
+      await dana.op('dispute.decide', { disputeId, decision: 'accepted', comment: 'Yes', rating: 'yes' }),
+    ).toMatchObject({
+      status: 'rejected',
+      reason: 'forbidden',
+    });
+    expect(
+      await lee.op('dispute.decide', { disputeId, decision: 'accepted', comment: 'Right, you did.', rating: 'yes' }),
+    ).toMatchObject({
+      status: 'applied',
+    });
+    const { rows } = await t.db.query<{ score: number; ratings: Record<string, unknown> }>(
+      'select score, ratings from reviews where id = $1',
+      [reviewId],
+    );
+    // (100 + 75·2 + 100·3) / 6 after the greeting became yes.
+    expect(rows[0]!.score).toBeCloseTo(550 / 6, 10);
+    expect(rows[0]!.ratings.greeting).toBe('yes');
+    const steps = (await dana.pullAll()).filter((c) => c.entity === 'dispute').at(-1)?.data as {
+      status: string;
+      steps: { kind: string; by: string; from?: string; to?: string }[];
+    };
+    expect(steps.status).toBe('accepted');
+    expect(steps.steps.map((s) => [s.kind, s.by, s.from ?? null, s.to ?? null])).toEqual([
+      ['opened', 'dana', null, null],
+      ['accepted', 'lee', 'no', 'yes'],
+    ]);
+    expect(
+      await lee.op('dispute.decide', { disputeId, decision: 'rejected', comment: 'Changed my mind' }),
+    ).toMatchObject({
+      status: 'rejected',
+      reason: 'stale',
+    });
+    expect((await omar.pullAll()).filter((c) => c.entity === 'dispute' || c.entity === 'review')).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import type { Audience } from '../sync/audience';
 import type { ChangeWriter } from '../sync/changeLog';
 import { applied, reject, type OpContext, type OpRule } from '../sync/opContext';
 
-interface ReviewRow {
+export interface ReviewRow {
   id: string;
   conversation_id: string;
   agent_id: string;
@@ -57,7 +57,7 @@ export function reviewData(row: ReviewRow) {
  * Who sees a review: its reviewer and the reviewed agent's team leads; the agent reviewed only
  * once it is submitted (a draft is the lead's work in progress).
  */
-async function publishReview(tx: Queryable, changes: ChangeWriter, row: ReviewRow): Promise<void> {
+export async function publishReview(tx: Queryable, changes: ChangeWriter, row: ReviewRow): Promise<void> {
   const { rows } = await tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
     row.agent_id,
   ]);
@@ -70,7 +70,7 @@ const onlyLeads = (ctx: OpContext) =>
   ctx.viewer.role === 'agent' ? reject('forbidden', 'Only team leads and admins score conversations.') : null;
 
 /** The reviewer, an admin, or a lead of the reviewed agent's team may change a review. */
-async function mayEdit(ctx: OpContext, review: ReviewRow): Promise<boolean> {
+export async function mayEdit(ctx: OpContext, review: ReviewRow): Promise<boolean> {
   if (review.reviewer_id === ctx.viewer.agentId || ctx.viewer.role === 'admin') return true;
   const { rows } = await ctx.tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
     review.agent_id,

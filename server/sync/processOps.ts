@@ -13,6 +13,7 @@ import {
   transferRule,
   wrapUpRule,
 } from './conversationRules';
+import { disputeDecideRule, disputeOpenRule } from '../qa/disputeRules';
 import { reviewCommentRule, reviewSaveRule, reviewSubmitRule } from '../qa/reviewRules';
 import { linkRule, refuseLinkRule, unlinkRule } from './customerRules';
 import { applied, reject, type OpContext, type OpRule, type AfterCommitHooks, type RuleOutcome } from './opContext';
@@ -31,6 +32,8 @@ const rules: { [T in Op['type']]: OpRule<T> } = {
   'review.save': reviewSaveRule,
   'review.submit': reviewSubmitRule,
   'review.comment': reviewCommentRule,
+  'dispute.open': disputeOpenRule,
+  'dispute.decide': disputeDecideRule,
   'customer.link': linkRule,
   'customer.refuse_link': refuseLinkRule,
   'customer.unlink': unlinkRule,
