@@ -83,9 +83,26 @@ export const OpSchema = z.discriminatedUnion('type', [
         scorecardVersion: z.number().int().min(1),
         ratings: z.record(Id, RatingSchema),
         feedback: z.string().max(10_000).optional(),
+        /** The lead's blind review in a calibration. */
+        calibrationId: Uuid.optional(),
       })
       .strict(),
   ),
+  /** A lead starts a calibration: the leads named score the conversation blind with one version. */
+  op(
+    'calibration.start',
+    z
+      .object({
+        calibrationId: Uuid,
+        conversationId: Id,
+        scorecardId: Id,
+        scorecardVersion: z.number().int().min(1),
+        participantIds: z.array(Id).min(2).max(20),
+      })
+      .strict(),
+  ),
+  /** Once every participant submitted: the reference rating per criterion the group agreed. */
+  op('calibration.agree', z.object({ calibrationId: Uuid, ratings: z.record(Id, RatingSchema) }).strict()),
   /** A comment on a review, anchored to a message, a text range or a call's time span; idempotent by id. */
   op(
     'review.comment',
@@ -185,6 +202,8 @@ export const ChangeEntitySchema = z.enum([
   'review',
   /** A dispute of a review's criterion: the agent who opened it, the reviewer and the team's leads. */
   'dispute',
+  /** A calibration: its participants. */
+  'calibration',
 ]);
 
 export const ChangeSchema = z.object({

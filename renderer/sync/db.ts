@@ -20,6 +20,7 @@ export const MIRROR_TABLES = {
   scorecard: 'scorecards',
   review: 'reviews',
   dispute: 'disputes',
+  calibration: 'calibrations',
 } as const satisfies Record<Entity, string>;
 
 export type EntityKey = readonly [entity: Entity, id: string];
@@ -97,6 +98,7 @@ export class SyncDb extends Dexie {
   scorecards!: Table<MirrorRow, string>;
   reviews!: Table<MirrorRow, string>;
   disputes!: Table<MirrorRow, string>;
+  calibrations!: Table<MirrorRow, string>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   shadows!: EntityTable<ShadowRow, 'key'>;
   syncIssues!: EntityTable<SyncIssueRow, 'id'>;
@@ -131,6 +133,8 @@ export class SyncDb extends Dexie {
     this.version(4).stores({ reviews: 'id, conversationId, agentId, reviewerId' });
     // Version 5: disputes of reviews' criteria.
     this.version(5).stores({ disputes: 'id, reviewId, agentId' });
+    // Version 6: calibrations the lead takes part in.
+    this.version(6).stores({ calibrations: 'id, conversationId' });
   }
 
   mirror(entity: Entity): Table<MirrorRow, string> {

@@ -58,6 +58,7 @@ describe('a QA review on this computer', () => {
       scorecardVersion: 2,
       ratings: { greeting: 'yes' },
       feedback: '',
+      calibrationId: null,
     });
     expect(effect!.apply({ id: reviewId, reviewerId: 'lou', version: 3, score: 40, ratings: {} })).toMatchObject({
       reviewerId: 'lou',

@@ -114,12 +114,38 @@ export function effectsOf(op: Op, ctx: EffectContext): RowEffect[] {
             scorecardVersion,
             ratings,
             feedback: feedback ?? '',
+            calibrationId: op.payload.calibrationId ?? null,
           }),
         },
       ];
     }
     case 'review.submit':
       return [{ key: key('review', op.payload.reviewId), apply: patch({ status: 'submitted' }) }];
+    case 'calibration.start': {
+      const { calibrationId, conversationId, scorecardId, scorecardVersion, participantIds } = op.payload;
+      return [
+        {
+          key: key('calibration', calibrationId),
+          apply: (row) =>
+            row ?? {
+              id: calibrationId,
+              conversationId,
+              scorecardId,
+              scorecardVersion,
+              participants: participantIds,
+              createdBy: ctx.agentId,
+              status: 'open',
+            },
+        },
+      ];
+    }
+    case 'calibration.agree':
+      return [
+        {
+          key: key('calibration', op.payload.calibrationId),
+          apply: patch({ status: 'agreed', reference: op.payload.ratings }),
+        },
+      ];
     case 'dispute.open': {
       const { disputeId, reviewId, criterionId, comment } = op.payload;
       return [

@@ -30,6 +30,10 @@ export function describeOp(op: Op): string {
       return 'Save a QA review';
     case 'review.submit':
       return 'Submit a QA review';
+    case 'calibration.start':
+      return 'Start a calibration';
+    case 'calibration.agree':
+      return 'Agree a calibration’s reference scores';
     case 'dispute.open':
       return `Dispute: “${excerpt(op.payload.comment)}”`;
     case 'dispute.decide':

@@ -19,6 +19,7 @@ export interface ReviewRow {
   version: number;
   last_client_id: string | null;
   comments: ReviewComment[];
+  calibration_id: string | null;
   created_at: Date;
   updated_at: Date;
   submitted_at: Date | null;
@@ -44,6 +45,7 @@ export function reviewData(row: ReviewRow) {
     ratings: row.ratings,
     feedback: row.feedback,
     comments: row.comments,
+    calibrationId: row.calibration_id,
     score: row.score,
     status: row.status,
     version: row.version,
@@ -58,6 +60,11 @@ export function reviewData(row: ReviewRow) {
  * once it is submitted (a draft is the lead's work in progress).
  */
 export async function publishReview(tx: Queryable, changes: ChangeWriter, row: ReviewRow): Promise<void> {
+  // A calibration review is blind: its reviewer only, until revealCalibration.
+  if (row.calibration_id) {
+    changes.append('review', row.id, reviewData(row), { agentId: row.reviewer_id });
+    return;
+  }
   const { rows } = await tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
     row.agent_id,
   ]);
@@ -121,6 +128,10 @@ export const reviewSaveRule: OpRule<'review.save'> = async (op, ctx) => {
     return reject('invalid_op', (err as Error).message);
   }
 
+  if (op.payload.calibrationId) {
+    const problem = await calibrationProblem(ctx, op.payload.calibrationId, op.payload);
+    if (problem) return problem;
+  }
   const existing = await lockedReview(ctx, reviewId);
   if (existing) {
     if (!(await mayEdit(ctx, existing))) return reject('forbidden', 'This review belongs to another team’s lead.');
@@ -132,8 +143,8 @@ export const reviewSaveRule: OpRule<'review.save'> = async (op, ctx) => {
     }
   }
   const { rows } = await ctx.tx.query<ReviewRow>(
-    `insert into reviews (id, conversation_id, agent_id, reviewer_id, scorecard_id, scorecard_version, ratings, feedback, score, created_at, updated_at, last_client_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
+    `insert into reviews (id, conversation_id, agent_id, reviewer_id, scorecard_id, scorecard_version, ratings, feedback, score, created_at, updated_at, last_client_id, calibration_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)
      on conflict (id) do update set scorecard_version = excluded.scorecard_version, ratings = excluded.ratings,
        feedback = excluded.feedback, score = excluded.score, version = reviews.version + 1, updated_at = excluded.updated_at,
        last_client_id = excluded.last_client_id
@@ -150,11 +161,55 @@ export const reviewSaveRule: OpRule<'review.save'> = async (op, ctx) => {
       score,
       ctx.now,
       op.clientId,
+      op.payload.calibrationId ?? null,
     ],
   );
   await publishReview(ctx.tx, ctx.changes, rows[0]!);
   return applied;
 };
+
+/** A calibration review: by a participant, on the calibration's conversation and version, while open. */
+async function calibrationProblem(
+  ctx: OpContext,
+  calibrationId: string,
+  payload: { conversationId: string; scorecardId: string; scorecardVersion: number },
+) {
+  const { rows } = await ctx.tx.query<{
+    conversation_id: string;
+    scorecard_id: string;
+    scorecard_version: number;
+    participants: string[];
+    status: string;
+  }>('select * from calibrations where id = $1', [calibrationId]);
+  const calibration = rows[0];
+  if (!calibration || !calibration.participants.includes(ctx.viewer.agentId))
+    return reject('not_found', 'You take part in no calibration with this id.');
+  if (calibration.status !== 'open') return reject('stale', 'This calibration is closed: its reference is agreed.');
+  if (
+    calibration.conversation_id !== payload.conversationId ||
+    calibration.scorecard_id !== payload.scorecardId ||
+    calibration.scorecard_version !== payload.scorecardVersion
+  )
+    return reject(
+      'invalid_op',
+      'A calibration review scores the calibration’s conversation with its scorecard version.',
+    );
+  return null;
+}
+
+/**
+ * Once a participant submitted, they see every submitted review of the calibration (and each
+ * later one as it is submitted); who has not submitted sees none of the others'.
+ */
+export async function revealCalibration(tx: Queryable, changes: ChangeWriter, calibrationId: string): Promise<void> {
+  const { rows } = await tx.query<ReviewRow>(
+    "select * from reviews where calibration_id = $1 and status = 'submitted' order by submitted_at, id",
+    [calibrationId],
+  );
+  for (const viewer of rows) {
+    for (const review of rows) changes.append('review', review.id, reviewData(review), { agentId: viewer.reviewer_id });
+  }
+}
 
 export const reviewSubmitRule: OpRule<'review.submit'> = async (op, ctx) => {
   const refused = onlyLeads(ctx);
@@ -172,6 +227,7 @@ export const reviewSubmitRule: OpRule<'review.submit'> = async (op, ctx) => {
     [existing.id, ctx.now, op.clientId],
   );
   await publishReview(ctx.tx, ctx.changes, rows[0]!);
+  if (existing.calibration_id) await revealCalibration(ctx.tx, ctx.changes, existing.calibration_id);
   return applied;
 };
 

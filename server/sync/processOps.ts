@@ -13,6 +13,7 @@ import {
   transferRule,
   wrapUpRule,
 } from './conversationRules';
+import { calibrationAgreeRule, calibrationStartRule } from '../qa/calibrationRules';
 import { disputeDecideRule, disputeOpenRule } from '../qa/disputeRules';
 import { reviewCommentRule, reviewSaveRule, reviewSubmitRule } from '../qa/reviewRules';
 import { linkRule, refuseLinkRule, unlinkRule } from './customerRules';
@@ -32,6 +33,8 @@ const rules: { [T in Op['type']]: OpRule<T> } = {
   'review.save': reviewSaveRule,
   'review.submit': reviewSubmitRule,
   'review.comment': reviewCommentRule,
+  'calibration.start': calibrationStartRule,
+  'calibration.agree': calibrationAgreeRule,
   'dispute.open': disputeOpenRule,
   'dispute.decide': disputeDecideRule,
   'customer.link': linkRule,
