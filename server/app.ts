@@ -16,6 +16,7 @@ import { createIngestGate } from './channels/channelIngest';
 import { createListeningMonitor } from './channels/listening/listeningMonitor';
 import { startChannels, type Channels } from './channels/registry';
 import { registerAttachmentRoutes } from './http/attachments';
+import { registerSamplingRoutes } from './qa/samplingRoutes';
 import { registerScorecardRoutes } from './qa/scorecardRoutes';
 import { startLoadGauge } from './http/loadGauge';
 import { registerRoutes } from './http/routes';
@@ -230,6 +231,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
 
   registerAttachmentRoutes(app, { db, tokens });
   registerScorecardRoutes(app, { db, tokens, push: (changes) => socket.push(changes), now });
+  const sampling = registerSamplingRoutes(app, { db, tokens, push: (changes) => socket.push(changes), now });
 
   await routing.boot();
   await app.listen({ host: config.HOST, port: config.PORT });
@@ -248,6 +250,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
         ready = false;
         routing.stop();
         gauge.stop();
+        sampling.stop();
         await channels.close();
         // Stop taking work, let in-flight ops finish, then close the database.
         await io.close();

@@ -204,6 +204,8 @@ export const ChangeEntitySchema = z.enum([
   'dispute',
   /** A calibration: its participants. */
   'calibration',
+  /** A review assignment made by a sampling rule: the lead it is for. */
+  'assignment',
 ]);
 
 export const ChangeSchema = z.object({

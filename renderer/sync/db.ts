@@ -21,6 +21,7 @@ export const MIRROR_TABLES = {
   review: 'reviews',
   dispute: 'disputes',
   calibration: 'calibrations',
+  assignment: 'assignments',
 } as const satisfies Record<Entity, string>;
 
 export type EntityKey = readonly [entity: Entity, id: string];
@@ -99,6 +100,7 @@ export class SyncDb extends Dexie {
   reviews!: Table<MirrorRow, string>;
   disputes!: Table<MirrorRow, string>;
   calibrations!: Table<MirrorRow, string>;
+  assignments!: Table<MirrorRow, string>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   shadows!: EntityTable<ShadowRow, 'key'>;
   syncIssues!: EntityTable<SyncIssueRow, 'id'>;
@@ -135,6 +137,8 @@ export class SyncDb extends Dexie {
     this.version(5).stores({ disputes: 'id, reviewId, agentId' });
     // Version 6: calibrations the lead takes part in.
     this.version(6).stores({ calibrations: 'id, conversationId' });
+    // Version 7: review assignments made for this lead by sampling rules.
+    this.version(7).stores({ assignments: 'id, conversationId, status' });
   }
 
   mirror(entity: Entity): Table<MirrorRow, string> {

@@ -155,3 +155,35 @@ export interface ScorecardVersionView {
   status: 'draft' | 'published';
   publishedAt: string | null;
 }
+
+/**
+ * A sampling rule as a lead sets it: which resolved conversations get a review, by whom. Risk picks
+ * take any of their conditions; leave out the ones not wanted.
+ */
+export const SamplingRuleInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    scorecardId: Id,
+    /** The leads who review; a lead is never given their own conversation. */
+    leadIds: z.array(Id).min(1).max(50),
+    rule: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('random_share'), share: z.number().gt(0).max(1) }).strict(),
+      z.object({ kind: z.literal('per_agent_week'), perAgent: z.number().int().min(1).max(100) }).strict(),
+      z
+        .object({
+          kind: z.literal('risk'),
+          /** Sentiment at or below this (−5 … 5). */
+          negativeSentiment: z.number().min(-5).max(5).optional(),
+          slaBreached: z.boolean().optional(),
+          /** A public complaint (negative sentiment) from an author with at least this many followers. */
+          publicReach: z.number().int().min(0).optional(),
+          /** From first contact to resolution, longer than this. */
+          longHandleMinutes: z.number().int().min(1).optional(),
+          /** Wrapped up more than once: it came back. */
+          reopened: z.boolean().optional(),
+        })
+        .strict(),
+    ]),
+  })
+  .strict();
+export type SamplingRuleInput = z.infer<typeof SamplingRuleInputSchema>;

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ScorecardVersionView } from '../../shared/qa/scorecard';
+import { DB_KINDS } from '../testing/testDatabase';
+import { startTestServer, type TestServer } from '../testing/testServer';
+import { inShare } from './sampling';
+
+/**
+ * Sampling rules: a random share, a number per agent per week, and risk picks. Never a lead's own
+ * conversation, each conversation at most once per rule, the least loaded lead first.
+ */
+describe.each(DB_KINDS)('QA sampling on %s', { timeout: 60_000 }, (kind) => {
+  let t: TestServer;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('assigns resolved conversations by rule to the other leads, once per rule', async () => {
+    t = await startTestServer(kind);
+    await t.addAgent({ id: 'lee', role: 'lead' });
+    await t.addAgent({ id: 'lou', role: 'lead' });
+    await t.addAgent({ id: 'dana' });
+    await t.addAgent({ id: 'omar' });
+    const token = await t.signIn('lee');
+    const call = async (path: string, body?: unknown) => {
+      const response = await fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const card = (
+      await call('/api/scorecards', {
+        name: 'S',
+        sections: [{ id: 's', title: 'S', criteria: [{ id: 'c', label: 'C', weight: 1, scale: 'yes_no' }] }],
+      })
+    ).body as unknown as ScorecardVersionView;
+
+    // 40 resolved conversations: dana and omar 16 each, and 8 of lee's own (leads take work too).
+    const now = t.clock.now();
+    await t.db.query("insert into customers (id, display_name) values ('cust', 'C')");
+    const agents = [...Array(16).fill('dana'), ...Array(16).fill('omar'), ...Array(8).fill('lee')] as string[];
+    for (const [i, agent] of agents.entries()) {
+      const risky = i % 10 === 0;
+      await t.db.query(
+        `insert into conversations (id, customer_id, channel, thread_key, status, assigned_agent_id, sentiment, reach, sla_breaches, created_at, resolved_at)
+         values ($1, 'cust', $2, $1, 'resolved', $3, $4, $5, $6, $7, $8)`,
+        [
+          `conv-${i}`,
+          risky ? 'x_public' : 'email',
+          agent,
+          risky ? -3 : 1,
+          risky ? 250_000 : 0,
+          i % 7 === 0 ? ['first_response'] : [],
+          new Date(now - 3 * 3600_000),
+          new Date(now - 3600_000 + i),
+        ],
+      );
+    }
+
+    const rule = async (name: string, spec: unknown) =>
+      call('/api/qa/sampling-rules', { name, scorecardId: card.scorecardId, leadIds: ['lee', 'lou'], rule: spec });
+    const share = await rule('Random 25 %', { kind: 'random_share', share: 0.25 });
+    expect(share.status).toBe(201);
+    await rule('Two per agent', { kind: 'per_agent_week', perAgent: 2 });
+    await rule('Risky', { kind: 'risk', publicReach: 100_000, slaBreached: true });
+    expect((await rule('Bad', { kind: 'random_share', share: 2 })).status).toBe(400);
+
+    expect((await call('/api/qa/sampling/run')).body).toMatchObject({ assigned: expect.any(Number) as number });
+    const { rows } = await t.db.query<{
+      rule: string;
+      conversation_id: string;
+      agent_id: string;
+      lead_id: string;
+      reason: string;
+    }>(
+      `select r.name as rule, a.conversation_id, a.agent_id, a.lead_id, a.reason from review_assignments a
+       join sampling_rules r on r.id = a.rule_id order by r.name, a.conversation_id`,
+    );
+    // Nobody reviews their own conversation.
+    expect(rows.filter((r) => r.agent_id === r.lead_id)).toEqual([]);
+    // The random share is the stable coin's pick, exactly.
+    const shareId = share.body.id as string;
+    const expected = agents.map((_, i) => `conv-${i}`).filter((id) => inShare(shareId, id, 0.25));
+    expect(
+      rows
+        .filter((r) => r.rule === 'Random 25 %')
+        .map((r) => r.conversation_id)
+        .sort(),
+    ).toEqual(expected.sort());
+    // Two per agent this week, newest first.
+    const perAgent = rows.filter((r) => r.rule === 'Two per agent');
+    expect(perAgent.map((r) => r.agent_id).sort()).toEqual(['dana', 'dana', 'lee', 'lee', 'omar', 'omar']);
+    // Risk: the public complaints with reach (every 10th) and the SLA breaches (every 7th).
+    const risky = rows.filter((r) => r.rule === 'Risky').map((r) => Number(r.conversation_id.slice(5)));
+    expect(risky.sort((a, b) => a - b)).toEqual([0, 7, 10, 14, 20, 21, 28, 30, 35]);
+    expect(rows.find((r) => r.conversation_id === 'conv-10' && r.rule === 'Risky')?.reason).toBe(
+      'Risky: public complaint with 250,000 followers',
+    );
+    // Work spread over both leads; lee's own go to lou.
+    expect(rows.filter((r) => r.agent_id === 'lee').every((r) => r.lead_id === 'lou')).toBe(true);
+    expect(new Set(rows.map((r) => r.lead_id))).toEqual(new Set(['lee', 'lou']));
+
+    // A second run assigns nothing new.
+    expect((await call('/api/qa/sampling/run')).body).toEqual({ assigned: 0 });
+    // Each lead is told of theirs through the change log, and only theirs.
+    const lou = await t.connect('lou');
+    const louSees = (await lou.pullAll()).filter((c) => c.entity === 'assignment');
+    expect(louSees.length).toBe(rows.filter((r) => r.lead_id === 'lou').length);
+    expect(louSees.every((c) => c.data?.leadId === 'lou')).toBe(true);
+  });
+});
