@@ -39,7 +39,11 @@ describe.each(DB_KINDS)('QA sampling on %s', { timeout: 60_000 }, (kind) => {
     // 40 resolved conversations: dana and omar 16 each, and 8 of lee's own (leads take work too).
     const now = t.clock.now();
     await t.db.query("insert into customers (id, display_name) values ('cust', 'C')");
-    const agents = [...Array(16).fill('dana'), ...Array(16).fill('omar'), ...Array(8).fill('lee')] as string[];
+    const agents = [
+      ...Array<string>(16).fill('dana'),
+      ...Array<string>(16).fill('omar'),
+      ...Array<string>(8).fill('lee'),
+    ];
     for (const [i, agent] of agents.entries()) {
       const risky = i % 10 === 0;
       await t.db.query(
