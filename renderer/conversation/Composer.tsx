@@ -1,8 +1,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { MessagingWindowNote, useMessagingWindow } from '../composer/MessagingWindowNote';
-import { personalData, xLength } from '../composer/replyChecks';
-import { renderAnswer, TONE_LABELS } from '../composer/tones';
+import { personalData, xLength } from '../../shared/replyChecks';
+import { renderAnswer, TONE_LABELS } from '../../shared/tones';
 import type { DraftRow, SyncDb } from '../sync/db';
 import type { SyncConnection } from '../sync/syncConnection';
 import { describeReason } from '../sync/syncWords';

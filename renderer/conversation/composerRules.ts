@@ -1,6 +1,6 @@
 import { isPublicChannel, type Channel } from '../../shared/domain';
-import { fillTemplate } from '../composer/replyChecks';
-import { toneFor } from '../composer/tones';
+import { fillTemplate } from '../../shared/replyChecks';
+import { toneFor } from '../../shared/tones';
 import type { Template } from './rows';
 
 /** The composer's choices that depend only on the conversation: pure, so tests pin them down. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChannelSchema, ConversationStatusSchema, PresenceSchema } from '../../shared/domain';
-import { TONES, type Renderings } from '../composer/tones';
+import { TONES, type Renderings } from '../../shared/tones';
 
 /**
  * The mirror rows the conversation view reads, parsed: they came from the network. Loose objects

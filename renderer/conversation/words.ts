@@ -1,5 +1,5 @@
 import { DISPOSITIONS, type ConversationStatus, type Presence } from '../../shared/domain';
-import type { PersonalDataKind } from '../composer/replyChecks';
+import type { PersonalDataKind } from '../../shared/replyChecks';
 
 /** How the conversation view names things, in the agent's words. */
 

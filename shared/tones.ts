@@ -1,4 +1,4 @@
-import type { Channel } from '../../shared/domain';
+import type { Channel } from './domain';
 import { fillTemplate, type FilledTemplate } from './replyChecks';
 
 /** The tones an approved answer is written in (DESIGN.md: Template / Answer). */
