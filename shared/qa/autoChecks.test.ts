@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  asRating,
+  firstResponseWithinSla,
+  noPersonalDataInPublic,
+  toneTemplateFollowed,
+  type ConversationFacts,
+} from './autoChecks';
+
+const facts = (over: Partial<ConversationFacts>): ConversationFacts => ({
+  channel: 'x_public',
+  firstResponseDue: '2026-11-26T10:15:00.000Z',
+  firstResponseAt: null,
+  messages: [],
+  ...over,
+});
+const reply = (id: string, body: string, visibility: 'public' | 'private' = 'public') => ({
+  id,
+  direction: 'outbound' as const,
+  visibility,
+  body,
+});
+const now = new Date('2026-11-26T11:00:00.000Z');
+
+describe('automatic QA checks', () => {
+  it('first response within the SLA target: before, after, not yet, no target', () => {
+    expect(firstResponseWithinSla(facts({ firstResponseAt: '2026-11-26T10:11:00.000Z' }), now)).toMatchObject({
+      verdict: 'yes',
+      evidence: 'First response 4 min before the target.',
+    });
+    expect(firstResponseWithinSla(facts({ firstResponseAt: '2026-11-26T10:27:00.000Z' }), now)).toMatchObject({
+      verdict: 'no',
+      evidence: 'First response 12 min after the target.',
+    });
+    expect(firstResponseWithinSla(facts({}), now)).toMatchObject({
+      verdict: 'no',
+      evidence: 'No response yet; the target passed 45 min ago.',
+    });
+    expect(firstResponseWithinSla(facts({}), new Date('2026-11-26T10:00:00Z')).verdict).toBe('na');
+    expect(firstResponseWithinSla(facts({ firstResponseDue: null }), now).verdict).toBe('na');
+  });
+
+  it('personal data in a public reply, with the reply named', () => {
+    expect(noPersonalDataInPublic(facts({ messages: [] })).verdict).toBe('na');
+    expect(
+      noPersonalDataInPublic(facts({ messages: [reply('r1', 'Hi Maya, sorry! DM us please ^AN')] })),
+    ).toMatchObject({
+      verdict: 'yes',
+    });
+    expect(
+      noPersonalDataInPublic(
+        facts({
+          messages: [
+            reply('r1', 'Hi Maya, on it ^AN'),
+            reply('r2', 'Your booking ref QX7P2L is rebooked, we mailed maya@example.com'),
+            reply('r3', 'Private is fine: booking QX7P2L', 'private'),
+          ],
+        }),
+      ),
+    ).toEqual({
+      verdict: 'no',
+      evidence: 'Personal data in a public reply: reference “ref QX7P2L”, email “maya@example.com”.',
+      messageIds: ['r2'],
+    });
+  });
+
+  it('the tone template followed, per channel', () => {
+    // Public social: greeting and a sign-off.
+    expect(
+      toneTemplateFollowed(facts({ messages: [reply('r1', 'Hi Maya, your refund is on its way ^AN')] })),
+    ).toMatchObject({
+      verdict: 'yes',
+      messageIds: ['r1'],
+    });
+    expect(toneTemplateFollowed(facts({ messages: [reply('r1', 'Your refund is on its way')] }))).toMatchObject({
+      verdict: 'no',
+      evidence: 'The public social tone misses a greeting and a sign-off.',
+    });
+    // Email: greeting, closing and signature, across the first and last replies.
+    const email = (first: string, last: string) =>
+      toneTemplateFollowed(
+        facts({ channel: 'email', messages: [reply('e1', first, 'private'), reply('e2', last, 'private')] }),
+      );
+    expect(email('Dear Maya,\n\nWe are on it.', 'Your refund is approved.\n\nKind regards,\nAnn')).toMatchObject({
+      verdict: 'yes',
+      messageIds: ['e1', 'e2'],
+    });
+    expect(email('Dear Maya,\n\nWe are on it.', 'Your refund is approved.')).toMatchObject({
+      verdict: 'no',
+      evidence: 'The email tone misses a closing and signature.',
+    });
+    // A call: the agent's first and last turns; the customer's turns do not count.
+    const call = (turns: [string, string][]) =>
+      toneTemplateFollowed(
+        facts({
+          channel: 'voice',
+          messages: turns.map(([speaker, body], i) => ({
+            id: `t${i}`,
+            direction: 'transcript' as const,
+            visibility: 'private' as const,
+            speaker,
+            body,
+          })),
+        }),
+      );
+    expect(
+      call([
+        ['customer', 'Hello?'],
+        ['agent', 'Thank you for calling Skyward Air, this is Ann.'],
+        ['customer', 'My bag is lost.'],
+        ['agent', 'It is found. Is there anything else I can do?'],
+      ]),
+    ).toMatchObject({ verdict: 'yes', messageIds: ['t1', 't3'] });
+    expect(
+      call([
+        ['agent', 'Yes?'],
+        ['agent', 'OK.'],
+      ]),
+    ).toMatchObject({
+      verdict: 'no',
+      evidence: 'The phone script tone misses a greeting and a closing.',
+    });
+    expect(call([['customer', 'Hello?']]).verdict).toBe('na');
+    // Chat: a greeting is enough.
+    expect(
+      toneTemplateFollowed(facts({ channel: 'chat', messages: [reply('c1', 'Hi! Let me check.', 'private')] })).verdict,
+    ).toBe('yes');
+  });
+
+  it("puts a verdict on the criterion's own scale", () => {
+    expect(asRating({ scale: 'yes_no', allowNa: true }, 'yes')).toBe('yes');
+    expect(asRating({ scale: '1_5', allowNa: true }, 'yes')).toBe(5);
+    expect(asRating({ scale: '1_3', allowNa: true }, 'no')).toBe(1);
+    expect(asRating({ scale: '1_3', allowNa: true }, 'na')).toBe('na');
+    expect(asRating({ scale: 'yes_no', allowNa: false }, 'na')).toBeNull();
+  });
+});

@@ -1,0 +1,127 @@
+import type { Channel } from '../domain';
+import { personalData } from '../replyChecks';
+import { toneFor, type Tone } from '../tones';
+import { scalePoints, type Criterion, type Rating } from './scorecard';
+
+/**
+ * Criteria the data can decide (issue 8), filled in with their evidence for the lead to keep or
+ * override: the first response within its SLA target, the channel's tone followed (greeting and
+ * closing), no personal data in a public reply. Pure: the server and the lead's screen both run them
+ * on the conversation as they hold it.
+ */
+
+export interface ConversationFacts {
+  channel: Channel;
+  firstResponseDue: string | null;
+  firstResponseAt: string | null;
+  messages: readonly {
+    id: string;
+    direction: 'inbound' | 'outbound' | 'note' | 'transcript';
+    visibility: 'public' | 'private';
+    body: string;
+    speaker?: string | null;
+    via?: string | null;
+  }[];
+}
+
+export interface AutoResult {
+  /** On a yes/no view: the criterion's own scale maps it (`asRating`). */
+  verdict: 'yes' | 'no' | 'na';
+  evidence: string;
+  /** The messages the evidence is about. */
+  messageIds: string[];
+}
+
+const minutes = (ms: number) => `${Math.max(0, Math.round(ms / 60_000))} min`;
+
+export function firstResponseWithinSla(facts: ConversationFacts, now: Date): AutoResult {
+  if (!facts.firstResponseDue) return { verdict: 'na', evidence: 'No first-response target applied.', messageIds: [] };
+  const due = Date.parse(facts.firstResponseDue);
+  if (!facts.firstResponseAt) {
+    return due < now.getTime()
+      ? {
+          verdict: 'no',
+          evidence: `No response yet; the target passed ${minutes(now.getTime() - due)} ago.`,
+          messageIds: [],
+        }
+      : { verdict: 'na', evidence: 'No response yet, and the target has not passed.', messageIds: [] };
+  }
+  const at = Date.parse(facts.firstResponseAt);
+  return at <= due
+    ? { verdict: 'yes', evidence: `First response ${minutes(due - at)} before the target.`, messageIds: [] }
+    : { verdict: 'no', evidence: `First response ${minutes(at - due)} after the target.`, messageIds: [] };
+}
+
+export function noPersonalDataInPublic(facts: ConversationFacts): AutoResult {
+  const replies = facts.messages.filter((m) => m.direction === 'outbound' && m.visibility === 'public');
+  if (!replies.length) return { verdict: 'na', evidence: 'No public reply.', messageIds: [] };
+  const flagged = replies.map((m) => ({ m, found: personalData(m.body) })).filter((r) => r.found.length > 0);
+  if (!flagged.length)
+    return { verdict: 'yes', evidence: `${replies.length} public replies, no personal data.`, messageIds: [] };
+  const what = flagged.flatMap((r) => r.found.map((f) => `${f.kind} “${f.text}”`));
+  return {
+    verdict: 'no',
+    evidence: `Personal data in a public reply: ${what.join(', ')}.`,
+    messageIds: flagged.map((r) => r.m.id),
+  };
+}
+
+const GREETING =
+  /^\s*(?:dear|hello|hi|hey|good (?:morning|afternoon|evening)|thank you for calling|thanks for calling)\b/iu;
+const EMAIL_CLOSING =
+  /(?:kind regards|best regards|warm regards|regards|sincerely|best wishes|many thanks)[,.!]?\s*(?:\n.*){0,2}$/iu;
+const CALL_CLOSING =
+  /(?:anything else|have a (?:good|great|nice|lovely)|goodbye|bye|thank you for calling|thanks for calling)/iu;
+/** A social sign-off: the agent's initials after a caret (^AB), or a name on the last line. */
+const SOCIAL_SIGN_OFF = /(?:\^[A-Z]{1,3}|[-–—]\s*[A-Z][\p{L}]+|\n\s*[A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)\s*$/u;
+
+const PARTS: Record<Tone, { closing: RegExp | null; closingName: string }> = {
+  email: { closing: EMAIL_CLOSING, closingName: 'a closing and signature' },
+  phone_script: { closing: CALL_CLOSING, closingName: 'a closing' },
+  public_social: { closing: SOCIAL_SIGN_OFF, closingName: 'a sign-off' },
+  private_social: { closing: SOCIAL_SIGN_OFF, closingName: 'a sign-off' },
+  chat: { closing: null, closingName: '' },
+};
+
+/**
+ * The tone template of the conversation's channel followed: the first reply greets, the last one
+ * closes as the channel's tone does (email: greeting, closing, signature; a call: the agent's first
+ * and last turns; social: greeting and sign-off; chat: greeting).
+ */
+export function toneTemplateFollowed(facts: ConversationFacts): AutoResult {
+  const voice = facts.channel === 'voice';
+  const replies = facts.messages.filter((m) =>
+    voice ? m.direction === 'transcript' && m.speaker === 'agent' : m.direction === 'outbound' && !m.via,
+  );
+  if (!replies.length)
+    return { verdict: 'na', evidence: voice ? 'No agent turns in the transcript.' : 'No reply.', messageIds: [] };
+  const first = replies[0]!;
+  const last = replies[replies.length - 1]!;
+  const tone = toneFor(facts.channel, first.visibility);
+  const missing: string[] = [];
+  if (!GREETING.test(first.body)) missing.push('a greeting');
+  const { closing, closingName } = PARTS[tone];
+  if (closing && !closing.test(last.body.trim())) missing.push(closingName);
+  const ids = [...new Set([first.id, last.id])];
+  return missing.length
+    ? {
+        verdict: 'no',
+        evidence: `The ${tone.replace('_', ' ')} tone misses ${missing.join(' and ')}.`,
+        messageIds: ids,
+      }
+    : {
+        verdict: 'yes',
+        evidence: `Greeting${closing ? ` and ${closingName}` : ''} as the ${tone.replace('_', ' ')} tone asks.`,
+        messageIds: ids,
+      };
+}
+
+/** An automatic verdict on the criterion's own scale: yes is its top point, no its lowest. */
+export function asRating(
+  criterion: Pick<Criterion, 'scale' | 'allowNa'>,
+  verdict: AutoResult['verdict'],
+): Rating | null {
+  if (verdict === 'na') return criterion.allowNa ? 'na' : null;
+  if (criterion.scale === 'yes_no') return verdict;
+  return verdict === 'yes' ? scalePoints(criterion.scale) : 1;
+}
