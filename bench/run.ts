@@ -50,6 +50,10 @@ const benchmarks: Record<string, { what: string; load: () => Promise<Run> }> = {
     what: 'memory: renderer with 100,000 conversations, server with 1,000 agents',
     load: async () => (await import('./b7-memory')).runB7,
   },
+  B8: {
+    what: 'QA quality scores for 1,000 agents over 1,000,000 reviews (PGlite), vs a raw avg group by agent',
+    load: async () => (await import('./b8-quality')).runB8,
+  },
 };
 
 function formatTable(entries: readonly BenchEntry[]): string {

@@ -16,6 +16,7 @@ import { createIngestGate } from './channels/channelIngest';
 import { createListeningMonitor } from './channels/listening/listeningMonitor';
 import { startChannels, type Channels } from './channels/registry';
 import { registerAttachmentRoutes } from './http/attachments';
+import { registerQualityRoutes } from './qa/qualityRoutes';
 import { registerSamplingRoutes } from './qa/samplingRoutes';
 import { registerScorecardRoutes } from './qa/scorecardRoutes';
 import { startLoadGauge } from './http/loadGauge';
@@ -59,6 +60,9 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
   const now = options.now ?? Date.now;
   const db = options.db ?? (await openDatabase(config));
   await migrate(db);
+  // PGlite has no autovacuum: fresh planner statistics (012's bucket statistics among them) keep
+  // the quality-score query on its fast plan.
+  if (db.kind === 'pglite') await db.query('analyze reviews');
   if (config.SWITCHBOARD_DEMO) await seedDemoTenant(db);
   if (config.SWITCHBOARD_ADMIN_EMAIL && config.SWITCHBOARD_ADMIN_PASSWORD) {
     await seedAdmin(db, config.SWITCHBOARD_ADMIN_EMAIL, config.SWITCHBOARD_ADMIN_PASSWORD);
@@ -231,6 +235,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
 
   registerAttachmentRoutes(app, { db, tokens });
   registerScorecardRoutes(app, { db, tokens, push: (changes) => socket.push(changes), now });
+  registerQualityRoutes(app, { db, tokens });
   const sampling = registerSamplingRoutes(app, { db, tokens, push: (changes) => socket.push(changes), now });
 
   await routing.boot();

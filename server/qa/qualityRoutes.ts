@@ -70,6 +70,10 @@ export function registerQualityRoutes(app: FastifyInstance, deps: { db: Queryabl
         void sendError(reply, 403, 'forbidden', 'Your account is not in a team, so there are no agents to show.');
         return undefined;
       }
+      if (query.teamId !== undefined && query.teamId !== claims.teamId) {
+        void sendError(reply, 403, 'forbidden', "A team lead sees their own team's quality scores only.");
+        return undefined;
+      }
       return { ...query, teamId: claims.teamId };
     }
     return query;

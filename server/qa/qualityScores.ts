@@ -37,6 +37,18 @@ const GROUPS: Record<QualityGroupBy, { key: string; join: '' | 'agents' | 'conve
 };
 
 /**
+ * The bucket of a review, in UTC whatever the session's time zone (weeks start on Monday). Literal
+ * SQL, not a bind parameter, and spelled exactly as migration 012's statistics: only then does
+ * the planner know there are a dozen weeks, not a million, and aggregate in a hash table instead
+ * of sorting a million rows on disk (B8: 1.5 s → about 0.9 s).
+ */
+const BUCKETS: Record<QualityBucket, string> = {
+  day: `date_trunc('day', r.submitted_at at time zone 'UTC')`,
+  week: `date_trunc('week', r.submitted_at at time zone 'UTC')`,
+  month: `date_trunc('month', r.submitted_at at time zone 'UTC')`,
+};
+
+/**
  * Quality scores over time (issue 8), in one SQL statement over submitted reviews.
  *
  * Why the quality score is the mean of stored review scores: the formula (shared/qa/score.ts) is
@@ -47,14 +59,25 @@ const GROUPS: Record<QualityGroupBy, { key: string; join: '' | 'agents' | 'conve
  * its number of rated criteria. Recomputing from ratings here would also re-apply a formula the
  * lead already saw and submitted, and could not use an index.
  *
- * Left out: drafts (not yet a judgement) and reviews with a null score (nothing rated, all N/A),
+ * Left out: drafts (not yet a judgement), calibration reviews, and reviews with a null score (nothing rated, all N/A),
  * which say nothing about quality; a 0 from a critical failure is a real score and counts.
  * Team is the agent's current team: moving an agent moves their history with them.
  */
 export async function qualityScores(db: Queryable, query: QualityQuery): Promise<QualityRow[]> {
   const group = GROUPS[query.groupBy];
-  const params: unknown[] = [query.bucket, query.from, query.to];
-  const where = [`r.status = 'submitted'`, 'r.score is not null', 'r.submitted_at >= $2', 'r.submitted_at < $3'];
+  const bucket = BUCKETS[query.bucket];
+  if (!group || !bucket)
+    throw new Error(`qualityScores: unknown groupBy or bucket (${query.groupBy}, ${query.bucket})`);
+  const params: unknown[] = [query.from, query.to];
+  // Calibration reviews are leads scoring leads' judgement on one conversation, not the agent's
+  // quality: three of them would count one conversation three times.
+  const where = [
+    `r.status = 'submitted'`,
+    'r.score is not null',
+    'r.calibration_id is null',
+    'r.submitted_at >= $1',
+    'r.submitted_at < $2',
+  ];
   const needsAgents = group.join === 'agents' || query.teamId !== undefined;
   if (query.agentId !== undefined) {
     params.push(query.agentId);
@@ -64,15 +87,15 @@ export async function qualityScores(db: Queryable, query: QualityQuery): Promise
     params.push(query.teamId);
     where.push(`a.team_id = $${params.length}`);
   }
-  // date_trunc with an explicit zone: buckets are UTC days whatever the session's time zone.
+  // Grouped by the bare UTC bucket (what 012's statistics describe), returned as a timestamptz.
   const sql = `
-    select ${group.key} as "group", date_trunc($1, r.submitted_at, 'UTC') as bucket_start,
+    select ${group.key} as "group", ${bucket} at time zone 'UTC' as bucket_start,
            avg(r.score)::float8 as score, count(*)::int as reviews
     from reviews r
     ${needsAgents ? 'join agents a on a.id = r.agent_id' : ''}
     ${group.join === 'conversations' ? 'join conversations c on c.id = r.conversation_id' : ''}
     where ${where.join(' and ')}
-    group by 1, 2
+    group by ${group.key}, ${bucket}
     order by 1, 2`;
   const { rows } = await db.query<{ group: string | null; bucket_start: Date; score: number; reviews: number }>(
     sql,
