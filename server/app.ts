@@ -16,6 +16,7 @@ import { createIngestGate } from './channels/channelIngest';
 import { createListeningMonitor } from './channels/listening/listeningMonitor';
 import { startChannels, type Channels } from './channels/registry';
 import { registerAttachmentRoutes } from './http/attachments';
+import { registerAutoCheckRoutes } from './qa/autoCheckRoutes';
 import { registerQualityRoutes } from './qa/qualityRoutes';
 import { registerSamplingRoutes } from './qa/samplingRoutes';
 import { registerScorecardRoutes } from './qa/scorecardRoutes';
@@ -236,6 +237,7 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
   registerAttachmentRoutes(app, { db, tokens });
   registerScorecardRoutes(app, { db, tokens, push: (changes) => socket.push(changes), now });
   registerQualityRoutes(app, { db, tokens });
+  registerAutoCheckRoutes(app, { db, tokens, now });
   const sampling = registerSamplingRoutes(app, { db, tokens, push: (changes) => socket.push(changes), now });
 
   await routing.boot();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   asRating,
+  consistentWithApprovedAnswer,
   firstResponseWithinSla,
   noPersonalDataInPublic,
   toneTemplateFollowed,
@@ -133,5 +134,59 @@ describe('automatic QA checks', () => {
     expect(asRating({ scale: '1_3', allowNa: true }, 'no')).toBe(1);
     expect(asRating({ scale: '1_3', allowNa: true }, 'na')).toBe('na');
     expect(asRating({ scale: 'yes_no', allowNa: false }, 'na')).toBeNull();
+  });
+});
+
+describe('consistency with the approved answer', () => {
+  const templates = new Map([
+    [
+      'refund',
+      {
+        title: 'Refund approved',
+        renderings: {
+          public_social: 'Hi {firstName}, your refund is on its way! ^{agentInitials}',
+          private_social: 'Hi {firstName}, your refund of {amount} is approved under case {caseId}.',
+        },
+      },
+    ],
+  ]);
+  const used = (body: string, visibility: 'public' | 'private' = 'public') => ({
+    id: 'r1',
+    direction: 'outbound' as const,
+    visibility,
+    body,
+    templateId: 'refund',
+  });
+
+  it("passes the rendering for the reply's tone with its variables filled", () => {
+    expect(
+      consistentWithApprovedAnswer(facts({ messages: [used('Hi Maya, your refund is on its way! ^AN')] }), templates),
+    ).toMatchObject({ verdict: 'yes' });
+    expect(
+      consistentWithApprovedAnswer(
+        facts({ messages: [used('Hi Maya, your refund of 120 EUR is approved under case C-42.', 'private')] }),
+        templates,
+      ).verdict,
+    ).toBe('yes');
+  });
+
+  it('fails a rewrite, another tone’s text, or a tone the answer lacks; no template is nothing to judge', () => {
+    expect(
+      consistentWithApprovedAnswer(facts({ messages: [used('Hi Maya, refund coming, promise! ^AN')] }), templates),
+    ).toEqual({
+      verdict: 'no',
+      evidence: '“Refund approved” was changed from its public social version.',
+      messageIds: ['r1'],
+    });
+    expect(
+      consistentWithApprovedAnswer(
+        facts({ messages: [used('Hi Maya, your refund of 120 EUR is approved under case C-42.')] }),
+        templates,
+      ).verdict,
+    ).toBe('no');
+    expect(
+      consistentWithApprovedAnswer(facts({ channel: 'email', messages: [used('Dear Maya', 'private')] }), templates),
+    ).toMatchObject({ verdict: 'no', evidence: '“Refund approved” has no email version.' });
+    expect(consistentWithApprovedAnswer(facts({ messages: [reply('r1', 'Hi')] }), templates).verdict).toBe('na');
   });
 });

@@ -21,6 +21,7 @@ export interface ConversationFacts {
     body: string;
     speaker?: string | null;
     via?: string | null;
+    templateId?: string | null;
   }[];
 }
 
@@ -124,4 +125,40 @@ export function asRating(
   if (verdict === 'na') return criterion.allowNa ? 'na' : null;
   if (criterion.scale === 'yes_no') return verdict;
   return verdict === 'yes' ? scalePoints(criterion.scale) : 1;
+}
+
+/** A template's text as a pattern: each `{variable}` matches any filled-in value. */
+function renderingPattern(text: string): RegExp {
+  const parts = text.split(/\{\w+\}/u).map((p) => p.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&').replace(/\s+/gu, '\\s+'));
+  return new RegExp(`^\\s*${parts.join('[\\s\\S]+?')}\\s*$`, 'u');
+}
+
+/**
+ * Consistency across channels: every reply that came from an approved answer (the composer
+ * records its template) used that answer's rendering for the reply's own tone, variables filled,
+ * not another tone's text or a rewrite. No reply from a template: nothing to judge.
+ */
+export function consistentWithApprovedAnswer(
+  facts: ConversationFacts,
+  templates: ReadonlyMap<string, { title: string; renderings: Partial<Record<Tone, string>> }>,
+): AutoResult {
+  const used = facts.messages.filter((m) => m.direction === 'outbound' && m.templateId);
+  if (!used.length) return { verdict: 'na', evidence: 'No reply came from an approved answer.', messageIds: [] };
+  const off: string[] = [];
+  const ids: string[] = [];
+  for (const m of used) {
+    const template = templates.get(m.templateId!);
+    const tone = toneFor(m.via === 'email' ? 'email' : facts.channel, m.visibility);
+    const rendering = template?.renderings[tone];
+    if (!template || !rendering) {
+      off.push(`“${template?.title ?? m.templateId}” has no ${tone.replace('_', ' ')} version`);
+      ids.push(m.id);
+    } else if (!renderingPattern(rendering).test(m.body)) {
+      off.push(`“${template.title}” was changed from its ${tone.replace('_', ' ')} version`);
+      ids.push(m.id);
+    }
+  }
+  return off.length
+    ? { verdict: 'no', evidence: `${off.join('; ')}.`, messageIds: ids }
+    : { verdict: 'yes', evidence: `${used.length} replies used the approved answer for their tone.`, messageIds: [] };
 }
