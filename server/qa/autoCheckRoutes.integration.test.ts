@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ScorecardVersionView } from '../../shared/qa/scorecard';
 import { DB_KINDS } from '../testing/testDatabase';
+import { publishScorecard } from './qaTestKit';
 import { startTestServer, type TestServer } from '../testing/testServer';
 
 /** The automatic criteria decided on a real conversation, with evidence, for the lead. */
@@ -41,16 +41,7 @@ describe.each(DB_KINDS)('automatic QA checks on %s', { timeout: 30_000 }, (kind)
     t.clock.advance(60_000);
     await replyWith('We recieved it, booking ref QX7P2L will be delivered tonight');
 
-    const token = await t.signIn('lee');
-    const post = async (path: string, payload?: unknown) =>
-      (await (
-        await fetch(`${t.url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
-          ...(payload ? { body: JSON.stringify(payload) } : {}),
-        })
-      ).json()) as ScorecardVersionView;
-    const card = await post('/api/scorecards', {
+    const card = await publishScorecard(t, 'lee', {
       name: 'Auto',
       sections: [
         {
@@ -67,10 +58,9 @@ describe.each(DB_KINDS)('automatic QA checks on %s', { timeout: 30_000 }, (kind)
         },
       ],
     });
-    await post(`/api/scorecards/${card.scorecardId}/publish`);
     const response = await fetch(
       `${t.url}/api/qa/conversations/${conversationId}/auto-checks?scorecardId=${card.scorecardId}&version=1`,
-      { headers: { authorization: `Bearer ${token}` } },
+      { headers: { authorization: `Bearer ${await t.signIn('lee')}` } },
     );
     expect(response.status).toBe(200);
     const { checks } = (await response.json()) as {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../shared/protocol';
-import type { ScorecardVersionView } from '../../shared/qa/scorecard';
 import { DB_KINDS } from '../testing/testDatabase';
+import { publishScorecard } from './qaTestKit';
 import { startTestServer, type TestClient, type TestServer } from '../testing/testServer';
 
 /**
@@ -29,16 +29,7 @@ describe.each(DB_KINDS)('QA calibration on %s', { timeout: 40_000 }, (kind) => {
     await t.settle();
     const { body } = await t.ingest({ channel: 'x_public', text: '@skywardair where is my refund' });
     const conversationId = body.conversationId as string;
-    const token = await t.signIn('ana');
-    const post = async (path: string, payload?: unknown) =>
-      (await (
-        await fetch(`${t.url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
-          ...(payload ? { body: JSON.stringify(payload) } : {}),
-        })
-      ).json()) as ScorecardVersionView;
-    const card = await post('/api/scorecards', {
+    const card = await publishScorecard(t, 'ana', {
       name: 'Social',
       sections: [
         {
@@ -51,7 +42,6 @@ describe.each(DB_KINDS)('QA calibration on %s', { timeout: 40_000 }, (kind) => {
         },
       ],
     });
-    await post(`/api/scorecards/${card.scorecardId}/publish`);
 
     const [ana, ben, cy] = await Promise.all(['ana', 'ben', 'cy'].map((id) => t.connect(id)));
     const calibrationId = crypto.randomUUID();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ScorecardVersionView } from '../../shared/qa/scorecard';
 import { DB_KINDS } from '../testing/testDatabase';
+import { publishScorecard } from './qaTestKit';
 import { startTestServer, type TestClient, type TestServer } from '../testing/testServer';
 
 /**
@@ -26,16 +26,7 @@ describe.each(DB_KINDS)('QA reviews on %s', { timeout: 40_000 }, (kind) => {
     const { body } = await t.ingest({ channel: 'x_public', text: '@skywardair my bag is lost' });
     const conversationId = body.conversationId as string;
     expect((await t.conversation(conversationId)).assigned_agent_id).toBe('dana');
-    const token = await t.signIn('lee');
-    const post = async (path: string, payload?: unknown) =>
-      (await (
-        await fetch(`${t.url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
-          ...(payload ? { body: JSON.stringify(payload) } : {}),
-        })
-      ).json()) as ScorecardVersionView;
-    const card = await post('/api/scorecards', {
+    const card = await publishScorecard(t, 'lee', {
       name: 'Social',
       sections: [
         {
@@ -49,7 +40,6 @@ describe.each(DB_KINDS)('QA reviews on %s', { timeout: 40_000 }, (kind) => {
         },
       ],
     });
-    await post(`/api/scorecards/${card.scorecardId}/publish`);
     return { dana, conversationId, scorecardId: card.scorecardId };
   }
 
