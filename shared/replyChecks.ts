@@ -1,4 +1,7 @@
-import { parseTweet } from 'twitter-text';
+import twitterText from 'twitter-text';
+
+// twitter-text is CommonJS: Node's ESM loader (the server under tsx) gives only its default export.
+const { parseTweet } = twitterText;
 
 /**
  * The composer's checks on a reply before it is queued (issue 5): X's weighted length, personal
