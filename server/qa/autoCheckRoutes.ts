@@ -9,13 +9,14 @@ import {
   type AutoResult,
   type ConversationFacts,
 } from '../../shared/qa/autoChecks';
-import { criteriaOf, ScorecardVersionSchema, type AutoCheck, type Section } from '../../shared/qa/scorecard';
+import { criteriaOf, type AutoCheck } from '../../shared/qa/scorecard';
 import { describeIssues } from '../../shared/settings';
 import type { Tone } from '../../shared/tones';
 import type { TokenIssuer } from '../auth/tokens';
 import type { Db } from '../db/db';
 import { routeGuards } from '../http/auth';
 import { sendError } from '../http/errors';
+import { publishedScorecard } from './publishedScorecard';
 import { spellingChecked } from './spelling';
 
 const QuerySchema = z
@@ -39,16 +40,8 @@ export function registerAutoCheckRoutes(
       if (!query.success)
         return sendError(reply, 400, 'invalid_query', `Send ?scorecardId=…&version=…: ${describeIssues(query.error)}`);
       const { id } = request.params as { id: string };
-      const { rows: versions } = await deps.db.query<{ definition: { name: string; sections: Section[] } }>(
-        'select definition from scorecard_versions where scorecard_id = $1 and version = $2 and published_at is not null',
-        [query.data.scorecardId, query.data.version],
-      );
-      if (!versions[0]) return sendError(reply, 404, 'not_found', 'That scorecard version is not published.');
-      const card = ScorecardVersionSchema.parse({
-        scorecardId: query.data.scorecardId,
-        version: query.data.version,
-        ...versions[0].definition,
-      });
+      const card = await publishedScorecard(deps.db, query.data.scorecardId, query.data.version);
+      if (!card) return sendError(reply, 404, 'not_found', 'That scorecard version is not published.');
       const { rows: conversations } = await deps.db.query<{
         channel: ConversationFacts['channel'];
         first_response_due: Date | null;

@@ -1,8 +1,8 @@
 import { scoreReview } from '../../shared/qa/score';
-import { ScorecardVersionSchema, type Rating, type Section } from '../../shared/qa/scorecard';
-import type { Queryable } from '../db/db';
+import type { Rating } from '../../shared/qa/scorecard';
 import type { ChangeWriter } from '../sync/changeLog';
 import { applied, reject, type OpRule } from '../sync/opContext';
+import { publishedScorecard } from './publishedScorecard';
 
 interface CalibrationRow {
   id: string;
@@ -41,14 +41,6 @@ function publishCalibration(changes: ChangeWriter, row: CalibrationRow): void {
   }
 }
 
-async function scorecard(tx: Queryable, scorecardId: string, version: number) {
-  const { rows } = await tx.query<{ definition: { name: string; sections: Section[] } }>(
-    'select definition from scorecard_versions where scorecard_id = $1 and version = $2 and published_at is not null',
-    [scorecardId, version],
-  );
-  return rows[0] ? ScorecardVersionSchema.parse({ scorecardId, version, ...rows[0].definition }) : null;
-}
-
 export const calibrationStartRule: OpRule<'calibration.start'> = async (op, ctx) => {
   if (ctx.viewer.role === 'agent') return reject('forbidden', 'Only team leads and admins run calibrations.');
   const { calibrationId, conversationId, scorecardId, scorecardVersion } = op.payload;
@@ -63,7 +55,7 @@ export const calibrationStartRule: OpRule<'calibration.start'> = async (op, ctx)
     return reject('invalid_op', 'Every participant of a calibration is a team lead or an admin.');
   const { rows: conversations } = await ctx.tx.query('select 1 from conversations where id = $1', [conversationId]);
   if (!conversations.length) return reject('not_found', 'This conversation does not exist.');
-  if (!(await scorecard(ctx.tx, scorecardId, scorecardVersion)))
+  if (!(await publishedScorecard(ctx.tx, scorecardId, scorecardVersion)))
     return reject('not_found', 'That scorecard version is not published.');
   const { rows } = await ctx.tx.query<CalibrationRow>(
     `insert into calibrations (id, conversation_id, scorecard_id, scorecard_version, created_by, participants, created_at)
@@ -89,7 +81,7 @@ export const calibrationAgreeRule: OpRule<'calibration.agree'> = async (op, ctx)
   const waiting = calibration.participants.filter((p) => !submitted.some((s) => s.reviewer_id === p));
   if (waiting.length)
     return reject('invalid_op', `Agree the reference once everyone submitted; still scoring: ${waiting.join(', ')}.`);
-  const card = (await scorecard(ctx.tx, calibration.scorecard_id, calibration.scorecard_version))!;
+  const card = (await publishedScorecard(ctx.tx, calibration.scorecard_id, calibration.scorecard_version))!;
   let score: number | null;
   try {
     score = scoreReview(card, op.payload.ratings).score;

@@ -1,14 +1,9 @@
 import { scoreReview } from '../../shared/qa/score';
-import {
-  ScorecardVersionSchema,
-  criteriaOf,
-  ratingProblem,
-  type Rating,
-  type Section,
-} from '../../shared/qa/scorecard';
+import { criteriaOf, ratingProblem, type Rating } from '../../shared/qa/scorecard';
 import type { Queryable } from '../db/db';
 import type { ChangeWriter } from '../sync/changeLog';
 import { applied, reject, type OpRule } from '../sync/opContext';
+import { publishedScorecard } from './publishedScorecard';
 import { mayEdit, publishReview, type ReviewRow } from './reviewRules';
 
 interface DisputeStep {
@@ -109,15 +104,8 @@ export const disputeDecideRule: OpRule<'dispute.decide'> = async (op, ctx) => {
   };
   let updated = review;
   if (op.payload.rating !== undefined) {
-    const { rows: versions } = await ctx.tx.query<{ definition: { name: string; sections: Section[] } }>(
-      'select definition from scorecard_versions where scorecard_id = $1 and version = $2',
-      [review.scorecard_id, review.scorecard_version],
-    );
-    const card = ScorecardVersionSchema.parse({
-      scorecardId: review.scorecard_id,
-      version: review.scorecard_version,
-      ...versions[0]!.definition,
-    });
+    // A review is only ever saved against a published version.
+    const card = (await publishedScorecard(ctx.tx, review.scorecard_id, review.scorecard_version))!;
     const criterion = criteriaOf(card).find((c) => c.id === dispute.criterion_id)!;
     const problem = ratingProblem(criterion, op.payload.rating);
     if (problem) return reject('invalid_op', problem);

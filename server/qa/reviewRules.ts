@@ -1,9 +1,10 @@
 import { scoreReview } from '../../shared/qa/score';
-import { ScorecardVersionSchema, type CommentAnchor, type Rating, type Section } from '../../shared/qa/scorecard';
+import type { CommentAnchor, Rating } from '../../shared/qa/scorecard';
 import type { Queryable } from '../db/db';
 import type { Audience } from '../sync/audience';
 import type { ChangeWriter } from '../sync/changeLog';
 import { applied, reject, type OpContext, type OpRule } from '../sync/opContext';
+import { publishedScorecard } from './publishedScorecard';
 
 export interface ReviewRow {
   id: string;
@@ -115,12 +116,8 @@ export const reviewSaveRule: OpRule<'review.save'> = async (op, ctx) => {
   if (!agentId) return reject('invalid_op', 'Nobody handled this conversation: there is no agent to review.');
   if (agentId === ctx.viewer.agentId) return reject('forbidden', 'You cannot score your own conversation.');
 
-  const { rows: versions } = await ctx.tx.query<{ definition: { name: string; sections: Section[] } }>(
-    'select definition from scorecard_versions where scorecard_id = $1 and version = $2 and published_at is not null',
-    [scorecardId, scorecardVersion],
-  );
-  if (!versions[0]) return reject('not_found', 'That scorecard version is not published.');
-  const card = ScorecardVersionSchema.parse({ scorecardId, version: scorecardVersion, ...versions[0].definition });
+  const card = await publishedScorecard(ctx.tx, scorecardId, scorecardVersion);
+  if (!card) return reject('not_found', 'That scorecard version is not published.');
   let score: number | null;
   try {
     score = scoreReview(card, ratings).score;
