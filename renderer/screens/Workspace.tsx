@@ -14,6 +14,7 @@ import { useHost } from '../host/hostContext';
 import { Inbox } from '../inbox/Inbox';
 import { useInboxSource } from '../inbox/useInboxSource';
 import { Offers } from '../offers/Offers';
+import { QualityWorkspace } from '../qa/QualityWorkspace';
 import { CommandPalette } from '../shortcuts/CommandPalette';
 import { ShortcutOverlay } from '../shortcuts/ShortcutOverlay';
 import { ShortcutsContext, useCommands } from '../shortcuts/useCommands';
@@ -36,6 +37,8 @@ export function Workspace() {
   const setCommandError = useAppStore((s) => s.setCommandError);
   const singleKeys = useAppStore((s) => s.settingsView?.settings.singleKeyShortcuts ?? true);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const view = useAppStore((s) => s.workspaceView);
+  const setView = useAppStore((s) => s.setWorkspaceView);
   const sync = useSyncBinding();
   const source = useInboxSource(sync?.db, sync?.agentId);
   const registry = useShortcutRegistry(singleKeys);
@@ -77,6 +80,13 @@ export function Workspace() {
           ]
         : []),
       {
+        id: 'app.quality',
+        title: view === 'quality' ? 'Back to the inbox' : 'Open quality: reviews, disputes and scores',
+        section: 'General',
+        keys: [],
+        run: () => setView(view === 'quality' ? 'inbox' : 'quality'),
+      },
+      {
         id: 'app.settings',
         title: 'Open settings',
         section: 'General',
@@ -104,6 +114,24 @@ export function Workspace() {
             <ConnectionStatus />
             <SyncStatusPill onOpen={() => setDialog('sync')} />
             <span className="spacer" />
+            <nav className="view-switch" aria-label="Workspace">
+              <button
+                type="button"
+                aria-pressed={view === 'inbox'}
+                data-testid="view-inbox"
+                onClick={() => setView('inbox')}
+              >
+                Inbox
+              </button>
+              <button
+                type="button"
+                aria-pressed={view === 'quality'}
+                data-testid="view-quality"
+                onClick={() => setView('quality')}
+              >
+                Quality
+              </button>
+            </nav>
             <PresencePicker />
             <span className="who" data-testid="signed-in-agent">
               {session.agent.name} <span className="role">{session.agent.role}</span>
@@ -126,7 +154,7 @@ export function Workspace() {
               Sign out
             </button>
           </header>
-          <main className="workspace-main workspace-grid">
+          <main className={`workspace-main ${view === 'quality' ? 'workspace-quality' : 'workspace-grid'}`}>
             <div className="workspace-notices">
               <OfflineBanner />
               <SpikeAlertBanner />
@@ -153,11 +181,21 @@ export function Workspace() {
                 </p>
               )}
             </div>
-            <div className="work-column">
-              <Offers />
-              {source && <Inbox source={source} agentId={session.agent.id} role={session.agent.role} />}
-            </div>
-            <ConversationPane />
+            {view === 'quality' ? (
+              <>
+                {/* Offers still ring while the lead or agent is in quality: a call is never missed. */}
+                <Offers />
+                <QualityWorkspace />
+              </>
+            ) : (
+              <>
+                <div className="work-column">
+                  <Offers />
+                  {source && <Inbox source={source} agentId={session.agent.id} role={session.agent.role} />}
+                </div>
+                <ConversationPane />
+              </>
+            )}
           </main>
           {dialog === 'sync' && (
             <div className="overlay">

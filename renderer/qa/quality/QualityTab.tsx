@@ -1,0 +1,4 @@
+/** Being built (issue 8); replaced by the real tab in this session. */
+export function QualityTab() {
+  return <p>Not built yet.</p>;
+}
