@@ -77,6 +77,8 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
   });
   await app.register(cors, {
     origin: config.SWITCHBOARD_CORS_ORIGINS === '*' ? true : config.SWITCHBOARD_CORS_ORIGINS.split(','),
+    // The app saves exports and attachments under the name the server gives them.
+    exposedHeaders: ['content-disposition'],
   });
   await app.register(rateLimit, {
     global: false,

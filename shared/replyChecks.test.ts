@@ -73,3 +73,12 @@ describe('template variables', () => {
     });
   });
 });
+
+describe('personal data: words that only name a reference', () => {
+  it('does not flag a request for a booking reference, or a team name', () => {
+    expect(personalData('Please DM us your booking reference and we will sort it out.')).toEqual([]);
+    expect(personalData('I passed it to the Accounting-team today.')).toEqual([]);
+    expect(personalData('Your booking reference LB55210 is confirmed.').map((m) => m.kind)).toEqual(['reference']);
+    expect(personalData('Order #ABC-12345 shipped.').map((m) => m.kind)).toEqual(['reference']);
+  });
+});

@@ -43,10 +43,11 @@ export interface PersonalDataMatch {
 
 const PATTERNS: [PersonalDataKind, RegExp][] = [
   ['email', /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g],
-  // Order, account, booking, invoice, ticket or customer numbers, as agents write them.
+  // Order, account, booking, invoice, ticket or customer numbers, as agents write them. The value
+  // holds a digit: "your booking reference" or "Accounting-team" name no number.
   [
     'reference',
-    /\b(?:order|account|acct|booking|invoice|ticket|customer|member|policy|ref(?:erence)?)\s*(?:no\.?|number|nr\.?|id)?\s*[#:]?\s*[A-Z0-9][A-Z0-9-]{4,}\b/gi,
+    /\b(?:order|account|acct|booking|invoice|ticket|customer|member|policy|ref(?:erence)?)\s*(?:no\.?|number|nr\.?|id)?\s*[#:]?\s*(?=[A-Z-]*\d)[A-Z0-9][A-Z0-9-]{4,}\b/gi,
   ],
   // Cards and phones stand on their own: digits joined by a dash or a dot to letters or digits
   // around them are part of a longer token (a case id, a UUID in a link, a version), not a number.

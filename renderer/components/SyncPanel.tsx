@@ -5,6 +5,7 @@ import { useAppStore } from '../store/store';
 import { useSync } from '../sync/ui/syncContext';
 import { describeOp, describeReason } from '../sync/syncWords';
 import type { IssueAction } from '../sync/workerProtocol';
+import { ReviewConflict } from '../qa/review/ReviewConflict';
 
 function when(ms: number | null): string {
   return ms ? new Date(ms).toLocaleString() : 'not yet';
@@ -91,35 +92,53 @@ export function SyncPanel({ onClose }: { onClose: () => void }) {
                 <p>
                   <strong>{describeOp(op)}</strong> was not applied: {describeReason(issue.reason, issue.detail)}.
                 </p>
-                <div className="actions">
-                  <button type="button" onClick={() => act('retry', issue)}>
-                    Try again
-                  </button>
-                  {(op.type === 'conversation.reply' || op.type === 'conversation.note') && (
-                    <button type="button" onClick={() => act('draft', issue)}>
-                      Keep as draft
-                    </button>
-                  )}
-                  {forwardTo.length > 0 && (
-                    <select
-                      aria-label="Send it on another conversation"
-                      value=""
-                      onChange={(e) => act('forward', issue, e.target.value)}
+                {op.type === 'review.save' && issue.reason === 'version_conflict' && sync ? (
+                  <ReviewConflict
+                    db={sync.db}
+                    op={op}
+                    onKeepMine={() => act('keep_mine', issue)}
+                    onKeepTheirs={() => act('discard', issue)}
+                  />
+                ) : (
+                  <div className="actions">
+                    <button
+                      type="button"
+                      // A submit refused because another lead saved first: submit on top of their version.
+                      onClick={() =>
+                        act(
+                          op.type === 'review.submit' && issue.reason === 'version_conflict' ? 'keep_mine' : 'retry',
+                          issue,
+                        )
+                      }
                     >
-                      <option value="" disabled>
-                        Send on another conversation…
-                      </option>
-                      {forwardTo.map((c) => (
-                        <option key={c.id} value={c.id}>
-                          {typeof c.subject === 'string' ? c.subject : c.id}
+                      Try again
+                    </button>
+                    {(op.type === 'conversation.reply' || op.type === 'conversation.note') && (
+                      <button type="button" onClick={() => act('draft', issue)}>
+                        Keep as draft
+                      </button>
+                    )}
+                    {forwardTo.length > 0 && (
+                      <select
+                        aria-label="Send it on another conversation"
+                        value=""
+                        onChange={(e) => act('forward', issue, e.target.value)}
+                      >
+                        <option value="" disabled>
+                          Send on another conversation…
                         </option>
-                      ))}
-                    </select>
-                  )}
-                  <button type="button" onClick={() => act('discard', issue)}>
-                    Discard
-                  </button>
-                </div>
+                        {forwardTo.map((c) => (
+                          <option key={c.id} value={c.id}>
+                            {typeof c.subject === 'string' ? c.subject : c.id}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                    <button type="button" onClick={() => act('discard', issue)}>
+                      Discard
+                    </button>
+                  </div>
+                )}
               </li>
             );
           })}

@@ -8,6 +8,7 @@ import { QualityTab as QualityScoresTab } from './quality/QualityTab';
 import { ReviewQueue } from './review/ReviewQueue';
 import { ReviewWorkspace } from './review/ReviewWorkspace';
 import { ScorecardsTab } from './scorecards/ScorecardsTab';
+import './qa.css';
 
 const LEAD_TABS: { id: QualityTab; label: string }[] = [
   { id: 'review', label: 'To review' },

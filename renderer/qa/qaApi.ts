@@ -52,6 +52,10 @@ export async function qaRequest<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success)
-    return { ok: false, status: response.status, message: 'The server answered in a way this app does not understand.' };
+    return {
+      ok: false,
+      status: response.status,
+      message: 'The server answered in a way this app does not understand.',
+    };
   return { ok: true, data: parsed.data };
 }

@@ -189,7 +189,12 @@ export function openQaDb(): SyncDb {
  */
 export function renderQa(
   ui: ReactElement,
-  { db, connection, agentId = LEAD, role = 'lead' }: { db: SyncDb; connection: FakeConnection; agentId?: string; role?: Role },
+  {
+    db,
+    connection,
+    agentId = LEAD,
+    role = 'lead',
+  }: { db: SyncDb; connection: FakeConnection; agentId?: string; role?: Role },
 ): ReturnType<typeof render> & { store: AppStore } {
   const store = createAppStore();
   store.getState().setSession(

@@ -55,12 +55,15 @@ export const ReviewRowSchema = z.looseObject({
   scorecardVersion: z.number().int().min(1),
   ratings: RatingsSchema,
   feedback: text,
-  comments: z.array(z.unknown()).catch([]).transform((list) =>
-    list.flatMap((c) => {
-      const parsed = ReviewCommentSchema.safeParse(c);
-      return parsed.success ? [parsed.data] : [];
-    }),
-  ),
+  comments: z
+    .array(z.unknown())
+    .catch([])
+    .transform((list) =>
+      list.flatMap((c) => {
+        const parsed = ReviewCommentSchema.safeParse(c);
+        return parsed.success ? [parsed.data] : [];
+      }),
+    ),
   calibrationId: maybeText,
   /** The server's score (one formula, shared/qa/score.ts); null when nothing is rated yet. */
   score: z.number().nullable().catch(null),

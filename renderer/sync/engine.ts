@@ -243,6 +243,21 @@ export class SyncEngine {
     await this.enqueue(issue.op.type, issue.op.payload, issue.op.baseVersion);
   }
 
+  /**
+   * A review another lead changed first: this lead keeps their version. It is sent again on top of
+   * the version the mirror now holds (theirs), so it replaces it knowingly, exactly once.
+   */
+  async keepMineIssue(id: string): Promise<void> {
+    const issue = await this.db.syncIssues.get(id);
+    const op = issue?.op;
+    if (!op || (op.type !== 'review.save' && op.type !== 'review.submit') || issue.reason !== 'version_conflict')
+      throw new Error('Only a review changed by someone else first can be kept as yours.');
+    const theirs = await this.db.reviews.get(op.payload.reviewId);
+    const version = typeof theirs?.version === 'number' ? theirs.version : undefined;
+    await this.takeIssue(id);
+    await this.enqueue(op.type, op.payload, version);
+  }
+
   async discardIssue(id: string): Promise<void> {
     await this.takeIssue(id);
     this.notify();

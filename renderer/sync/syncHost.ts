@@ -109,6 +109,7 @@ export class SyncHost {
         if (request.action === 'retry') await engine.retryIssue(request.issueId);
         else if (request.action === 'discard') await engine.discardIssue(request.issueId);
         else if (request.action === 'draft') await engine.issueToDraft(request.issueId);
+        else if (request.action === 'keep_mine') await engine.keepMineIssue(request.issueId);
         else {
           if (!request.conversationId)
             throw new SyncHostError('invalid_request', 'Pick the conversation to send it to.');

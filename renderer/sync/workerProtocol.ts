@@ -16,7 +16,7 @@ export const SyncSessionSchema = z.object({
 });
 export type SyncSession = z.infer<typeof SyncSessionSchema>;
 
-export const IssueActionSchema = z.enum(['retry', 'discard', 'draft', 'forward']);
+export const IssueActionSchema = z.enum(['retry', 'discard', 'draft', 'forward', 'keep_mine']);
 export type IssueAction = z.infer<typeof IssueActionSchema>;
 
 export const WorkerRequestSchema = z.discriminatedUnion('kind', [

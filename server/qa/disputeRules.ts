@@ -58,7 +58,8 @@ const reviewOf = async (tx: Queryable, id: string) =>
 export const disputeOpenRule: OpRule<'dispute.open'> = async (op, ctx) => {
   const review = await reviewOf(ctx.tx, op.payload.reviewId);
   // An agent learns nothing of reviews that are not theirs.
-  if (!review || review.agent_id !== ctx.viewer.agentId || review.status !== 'submitted')
+  // A calibration review scores the leads, not the agent: it is never the agent's to see or dispute.
+  if (!review || review.agent_id !== ctx.viewer.agentId || review.status !== 'submitted' || review.calibration_id)
     return reject('not_found', 'You have no submitted review with this id.');
   if (!(op.payload.criterionId in review.ratings)) return reject('invalid_op', 'Dispute a criterion the review rated.');
   const step: DisputeStep = {

@@ -5,6 +5,7 @@ import type { Audience } from '../sync/audience';
 import type { ChangeWriter } from '../sync/changeLog';
 import { applied, reject, type OpContext, type OpRule } from '../sync/opContext';
 import { publishedScorecard } from './publishedScorecard';
+import { completeAssignments } from './sampling';
 
 export interface ReviewRow {
   id: string;
@@ -77,9 +78,14 @@ export async function publishReview(tx: Queryable, changes: ChangeWriter, row: R
 const onlyLeads = (ctx: OpContext) =>
   ctx.viewer.role === 'agent' ? reject('forbidden', 'Only team leads and admins score conversations.') : null;
 
-/** The reviewer, an admin, or a lead of the reviewed agent's team may change a review. */
+/**
+ * The reviewer, an admin, or a lead of the reviewed agent's team may change a review. A blind
+ * calibration review is its reviewer's alone: no other lead may see, change, comment or submit it.
+ */
 export async function mayEdit(ctx: OpContext, review: ReviewRow): Promise<boolean> {
-  if (review.reviewer_id === ctx.viewer.agentId || ctx.viewer.role === 'admin') return true;
+  if (review.reviewer_id === ctx.viewer.agentId) return true;
+  if (review.calibration_id) return false;
+  if (ctx.viewer.role === 'admin') return true;
   const { rows } = await ctx.tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
     review.agent_id,
   ]);
@@ -95,6 +101,16 @@ function conflict(review: ReviewRow, op: { clientId: string; baseVersion?: numbe
   return review.last_client_id !== op.clientId && op.baseVersion !== review.version
     ? reject('version_conflict', `This review changed since you last saw it (now version ${review.version}).`)
     : null;
+}
+
+/**
+ * Why this lead may not change the review, or null. Another lead's blind calibration review does
+ * not exist for them (they learn nothing of it); another team's review is forbidden.
+ */
+async function refusedEdit(ctx: OpContext, review: ReviewRow) {
+  if (review.calibration_id && review.reviewer_id !== ctx.viewer.agentId)
+    return reject('not_found', 'This review does not exist.');
+  return (await mayEdit(ctx, review)) ? null : reject('forbidden', 'This review belongs to another team’s lead.');
 }
 
 async function lockedReview(ctx: OpContext, id: string): Promise<ReviewRow | undefined> {
@@ -131,7 +147,8 @@ export const reviewSaveRule: OpRule<'review.save'> = async (op, ctx) => {
   }
   const existing = await lockedReview(ctx, reviewId);
   if (existing) {
-    if (!(await mayEdit(ctx, existing))) return reject('forbidden', 'This review belongs to another team’s lead.');
+    const refused = await refusedEdit(ctx, existing);
+    if (refused) return refused;
     if (existing.status === 'submitted') return reject('stale', 'This review was submitted; it no longer changes.');
     const stale = conflict(existing, op);
     if (stale) return stale;
@@ -213,7 +230,8 @@ export const reviewSubmitRule: OpRule<'review.submit'> = async (op, ctx) => {
   if (refused) return refused;
   const existing = await lockedReview(ctx, op.payload.reviewId);
   if (!existing) return reject('not_found', 'This review does not exist.');
-  if (!(await mayEdit(ctx, existing))) return reject('forbidden', 'This review belongs to another team’s lead.');
+  const notYours = await refusedEdit(ctx, existing);
+  if (notYours) return notYours;
   if (existing.status === 'submitted') return applied;
   const stale = conflict(existing, op);
   if (stale) return stale;
@@ -225,6 +243,7 @@ export const reviewSubmitRule: OpRule<'review.submit'> = async (op, ctx) => {
   );
   await publishReview(ctx.tx, ctx.changes, rows[0]!);
   if (existing.calibration_id) await revealCalibration(ctx.tx, ctx.changes, existing.calibration_id);
+  else await completeAssignments(ctx.tx, ctx.changes, ctx.viewer.agentId, existing.conversation_id);
   return applied;
 };
 
@@ -238,7 +257,8 @@ export const reviewCommentRule: OpRule<'review.comment'> = async (op, ctx) => {
   if (refused) return refused;
   const review = await lockedReview(ctx, op.payload.reviewId);
   if (!review) return reject('not_found', 'This review does not exist.');
-  if (!(await mayEdit(ctx, review))) return reject('forbidden', 'This review belongs to another team’s lead.');
+  const notYours = await refusedEdit(ctx, review);
+  if (notYours) return notYours;
   if (review.comments.some((c) => c.id === op.payload.commentId)) return applied;
   const { anchor } = op.payload;
   if (anchor.kind === 'time') {

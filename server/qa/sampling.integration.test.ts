@@ -112,5 +112,24 @@ describe.each(DB_KINDS)('QA sampling on %s', { timeout: 60_000 }, (kind) => {
     const louSees = (await lou.pullAll()).filter((c) => c.entity === 'assignment');
     expect(louSees.length).toBe(rows.filter((r) => r.lead_id === 'lou').length);
     expect(louSees.every((c) => c.data?.leadId === 'lou')).toBe(true);
+
+    // Lou's submitted review of an assigned conversation settles every open assignment of it.
+    expect((await call(`/api/scorecards/${card.scorecardId}/publish`)).status).toBe(200);
+    const mine = rows.filter((r) => r.lead_id === 'lou');
+    const target = mine[0]!.conversation_id;
+    const reviewId = crypto.randomUUID();
+    const save = { reviewId, conversationId: target, scorecardId: card.scorecardId, scorecardVersion: 1 };
+    expect(await lou.op('review.save', { ...save, ratings: { c: 'yes' } })).toMatchObject({ status: 'applied' });
+    expect(await lou.op('review.submit', { reviewId })).toMatchObject({ status: 'applied' });
+    const { rows: states } = await t.db.query<{ conversation_id: string; status: string }>(
+      "select conversation_id, status from review_assignments where lead_id = 'lou'",
+    );
+    expect(states.filter((r) => r.status === 'done').map((r) => r.conversation_id)).toEqual(
+      mine.filter((r) => r.conversation_id === target).map((r) => r.conversation_id),
+    );
+    const pushed = (await lou.pullAll()).filter((c) => c.entity === 'assignment' && c.data?.status === 'done');
+    expect(pushed.map((c) => c.data?.conversationId)).toEqual(
+      states.filter((r) => r.status === 'done').map(() => target),
+    );
   });
 });

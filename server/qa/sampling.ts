@@ -37,6 +37,45 @@ interface AssignmentRow {
   created_at: Date;
 }
 
+/** An assignment is its lead's own to-do list: nobody else sees it. */
+function publishAssignment(changes: ChangeWriter, row: AssignmentRow, scorecardId: string): void {
+  changes.append(
+    'assignment',
+    row.id,
+    {
+      id: row.id,
+      ruleId: row.rule_id,
+      conversationId: row.conversation_id,
+      agentId: row.agent_id,
+      leadId: row.lead_id,
+      reason: row.reason,
+      status: row.status,
+      scorecardId,
+      createdAt: row.created_at.toISOString(),
+    },
+    { agentId: row.lead_id },
+  );
+}
+
+/**
+ * A lead's submitted review of a conversation settles their open assignments of it, whichever rule
+ * made them: the conversation is reviewed, and the lead's list moves on.
+ */
+export async function completeAssignments(
+  tx: Queryable,
+  changes: ChangeWriter,
+  leadId: string,
+  conversationId: string,
+): Promise<void> {
+  const { rows } = await tx.query<AssignmentRow & { scorecard_id: string }>(
+    `update review_assignments a set status = 'done' from sampling_rules r
+     where r.id = a.rule_id and a.lead_id = $1 and a.conversation_id = $2 and a.status = 'open'
+     returning a.*, r.scorecard_id`,
+    [leadId, conversationId],
+  );
+  for (const row of rows) publishAssignment(changes, row, row.scorecard_id);
+}
+
 /** How far back resolved conversations are sampled. */
 const LOOKBACK_DAYS = 14;
 
@@ -123,7 +162,7 @@ async function runRule(tx: Queryable, changes: ChangeWriter, rule: RuleRow, now:
     let reason: string | null = null;
     const params = rule.params;
     if (params.kind === 'random_share')
-      reason = inShare(rule.id, c.id, params.share) ? `random ${params.share * 100} %` : null;
+      reason = inShare(rule.id, c.id, params.share) ? `random ${Math.round(params.share * 1000) / 10} %` : null;
     else if (params.kind === 'per_agent_week') {
       const n = perAgentThisWeek.get(c.agent_id) ?? 0;
       if (n < params.perAgent) {
@@ -146,22 +185,7 @@ async function runRule(tx: Queryable, changes: ChangeWriter, rule: RuleRow, now:
     if (!row) continue;
     openByLead.set(lead[0], lead[1] + 1);
     assigned++;
-    changes.append(
-      'assignment',
-      row.id,
-      {
-        id: row.id,
-        ruleId: row.rule_id,
-        conversationId: row.conversation_id,
-        agentId: row.agent_id,
-        leadId: row.lead_id,
-        reason: row.reason,
-        status: row.status,
-        scorecardId: rule.scorecard_id,
-        createdAt: row.created_at.toISOString(),
-      },
-      { agentId: row.lead_id },
-    );
+    publishAssignment(changes, row, rule.scorecard_id);
   }
   return assigned;
 }

@@ -108,6 +108,10 @@ export function messageData(row: MessageRow) {
     deliveryError: row.delivery_error,
     /** Files that came with an email: listed and downloaded online (GET /api/messages/:id/attachments). */
     attachmentCount: typeof row.meta?.attachmentCount === 'number' ? row.meta.attachmentCount : 0,
+    /** A call transcript segment's place in the call (ms from the answer): what QA time spans point into. */
+    ...(typeof row.meta?.startMs === 'number' && typeof row.meta.endMs === 'number'
+      ? { startMs: row.meta.startMs, endMs: row.meta.endMs }
+      : {}),
   };
 }
 

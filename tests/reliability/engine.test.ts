@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { publishScorecard } from '../../server/qa/qaTestKit';
 import { DB_KINDS } from '../../server/testing/testDatabase';
 import { startTestServer, type TestServer } from '../../server/testing/testServer';
 import { Device } from './syncClient';
@@ -88,5 +89,82 @@ describe.each(DB_KINDS)('sync engine on %s', { timeout: 30_000 }, (kind) => {
     expect(await ann.db!.conversations.get('stale')).toBeUndefined();
     expect(await ann.db!.agents.get('ann')).toMatchObject({ presence: 'busy' });
     expect(Number((await ann.db!.meta.get('cursor'))!.value)).toBeLessThan(1_000_000);
+  });
+
+  it('two leads change one review: the second gets a version conflict with both versions, and keeps either', async () => {
+    t = await startTestServer(kind);
+    await t.addAgent({ id: 'lee', role: 'lead', team: 't1' });
+    await t.addAgent({ id: 'lou', role: 'lead', team: 't1' });
+    await t.addAgent({ id: 'dana', team: 't1', skills: { social: 3 } });
+    const dana = await t.connect('dana');
+    await dana.op('presence.set', { presence: 'available' });
+    await t.settle();
+    const { body } = await t.ingest({ channel: 'x_public', text: '@skywardair my bag is lost' });
+    const conversationId = body.conversationId as string;
+    const card = await publishScorecard(t, 'lee', {
+      name: 'Social',
+      sections: [{ id: 's', title: 'S', criteria: [{ id: 'empathy', label: 'Empathy', weight: 1, scale: '1_5' }] }],
+    });
+    const reviewId = crypto.randomUUID();
+    const review = (empathy: number, feedback: string) => ({
+      reviewId,
+      conversationId,
+      scorecardId: card.scorecardId,
+      scorecardVersion: 1,
+      ratings: { empathy },
+      feedback,
+    });
+    const lee = await t.connect('lee');
+    expect(await lee.op('review.save', review(3, 'Lee first'))).toMatchObject({ status: 'applied' });
+
+    // Lou sees version 1, then goes offline and changes it.
+    const lou = device('lou');
+    let engine = await lou.start(t.url);
+    await expect.poll(async () => (await lou.db!.reviews.get(reviewId))?.version, { timeout: 10_000 }).toBe(1);
+    await lou.stop();
+    engine = await lou.start('http://127.0.0.1:9');
+    await engine.enqueue('review.save', review(5, 'Lou offline'), 1);
+    await lou.stop();
+    // Meanwhile Lee changes it again: version 2.
+    expect(await lee.op('review.save', review(2, 'Lee second'))).toMatchObject({ status: 'applied' });
+
+    engine = await lou.start(t.url);
+    await expect.poll(async () => (await engine.status()).issues, { timeout: 10_000 }).toBe(1);
+    const [issue] = await lou.db!.syncIssues.toArray();
+    expect(issue).toMatchObject({ reason: 'version_conflict', op: { payload: { ratings: { empathy: 5 } } } });
+    // Both versions are at hand: Lou's in the issue, Lee's in the mirror.
+    await expect
+      .poll(async () => lou.db!.reviews.get(reviewId), { timeout: 10_000 })
+      .toMatchObject({ version: 2, ratings: { empathy: 2 }, feedback: 'Lee second' });
+
+    // Keep mine: sent again over version 2, applied once.
+    await engine.keepMineIssue(issue!.id);
+    await expect.poll(async () => (await engine.status()).pending, { timeout: 10_000 }).toBe(0);
+    const stored = async () =>
+      (
+        await t.db.query<{ ratings: unknown; feedback: string; version: number }>(
+          'select * from reviews where id = $1',
+          [reviewId],
+        )
+      ).rows[0];
+    expect(await stored()).toMatchObject({ ratings: { empathy: 5 }, feedback: 'Lou offline', version: 3 });
+    expect(await engine.status()).toMatchObject({ issues: 0 });
+
+    // Keep theirs: the next conflict is discarded and Lee's version stays.
+    await lou.stop();
+    engine = await lou.start('http://127.0.0.1:9');
+    await engine.enqueue('review.save', review(1, 'Lou again'), 3);
+    await lou.stop();
+    expect(await lee.op('review.save', review(4, 'Lee third'), { baseVersion: 3 })).toMatchObject({
+      status: 'applied',
+    });
+    engine = await lou.start(t.url);
+    await expect.poll(async () => (await engine.status()).issues, { timeout: 10_000 }).toBe(1);
+    const [second] = await lou.db!.syncIssues.toArray();
+    await engine.discardIssue(second!.id);
+    expect(await stored()).toMatchObject({ ratings: { empathy: 4 }, feedback: 'Lee third', version: 4 });
+    await expect
+      .poll(async () => lou.db!.reviews.get(reviewId), { timeout: 10_000 })
+      .toMatchObject({ version: 4, ratings: { empathy: 4 } });
   });
 });

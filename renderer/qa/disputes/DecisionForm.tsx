@@ -1,0 +1,207 @@
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { displayScore } from '../../../shared/qa/score';
+import type { Criterion, Rating } from '../../../shared/qa/scorecard';
+import { failureSentence } from '../../conversation/words';
+import { useSync } from '../../sync/ui/syncContext';
+import type { ScorecardVersionRow } from '../rows';
+import {
+  acceptDefault,
+  COMMENT_MAX,
+  commentProblem,
+  DECISION_LABELS,
+  ratingChoices,
+  ratingFromValue,
+  ratingValue,
+  ratingWords,
+  type Decision,
+} from './disputeWords';
+import { scoreWith } from './reviewLookups';
+
+const DECISIONS: Decision[] = ['accepted', 'partly_accepted', 'rejected'];
+
+/** What a decision was before the server refused it: the form starts from it so nothing typed is lost. */
+export interface DecisionDraft {
+  decision: Decision;
+  comment: string;
+  rating?: Rating | undefined;
+}
+
+/**
+ * The lead decides an open dispute: accept or partly accept with the criterion's new rating, or
+ * reject; a comment for the agent either way. Queued as a `dispute.decide` op (offline too).
+ */
+export function DecisionForm({
+  disputeId,
+  agentName,
+  criterion,
+  card,
+  ratings,
+  current,
+  initial,
+}: {
+  disputeId: string;
+  agentName: string;
+  /** Null when the review's scorecard version is not here: only a rejection can be sent. */
+  criterion: Criterion | null;
+  card: ScorecardVersionRow | null;
+  /** The review's ratings now, for the score a new rating would give. */
+  ratings: Readonly<Record<string, Rating>>;
+  current: Rating | undefined;
+  initial?: DecisionDraft | undefined;
+}) {
+  const { connection } = useSync()!;
+  const [decision, setDecision] = useState<Decision | null>(initial?.decision ?? null);
+  const [rating, setRating] = useState(initial?.rating === undefined ? '' : ratingValue(initial.rating));
+  // The rating follows the decision (Accept suggests one) until the lead picks one.
+  const [ratingPicked, setRatingPicked] = useState(initial?.rating !== undefined);
+  const [comment, setComment] = useState(initial?.comment ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const inFlight = useRef(false);
+  const id = useId();
+  const needsRating = decision === 'accepted' || decision === 'partly_accepted';
+  const chosen = ratingFromValue(rating);
+  const preview = needsRating && chosen !== null && criterion ? scoreWith(card, ratings, criterion.id, chosen) : null;
+
+  const choose = (next: Decision) => {
+    setDecision(next);
+    setError(null);
+    if (!ratingPicked && criterion) {
+      const suggested = next === 'accepted' ? acceptDefault(criterion, current) : null;
+      setRating(suggested === null ? '' : ratingValue(suggested));
+    }
+  };
+
+  const problem = (): string | null => {
+    if (!decision) return 'Choose whether you accept, partly accept or reject this dispute.';
+    if (needsRating && chosen === null)
+      return `Choose the new rating: ${decision === 'accepted' ? 'an accepted' : 'a partly accepted'} dispute changes the rating.`;
+    return commentProblem(comment, `Write a comment telling ${agentName} why you decided this.`);
+  };
+
+  const send = async () => {
+    if (inFlight.current) return;
+    const found = problem();
+    if (found || !decision) {
+      setError(found);
+      return;
+    }
+    inFlight.current = true;
+    setSending(true);
+    setError(null);
+    try {
+      const text = comment.trim();
+      await connection.enqueue(
+        'dispute.decide',
+        decision === 'rejected'
+          ? { disputeId, decision, comment: text }
+          : { disputeId, decision, comment: text, rating: chosen! },
+      );
+      setComment('');
+    } catch (err) {
+      setError(`Not queued: ${failureSentence(err)} Your decision is still here.`);
+    } finally {
+      inFlight.current = false;
+      setSending(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  return (
+    <form
+      className="qd-form"
+      data-testid="decision-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      <fieldset className="qd-decisions">
+        <legend>Decision</legend>
+        {DECISIONS.map((d) => (
+          <label key={d} className="qd-radio">
+            <input
+              type="radio"
+              name={`${id}-decision`}
+              value={d}
+              checked={decision === d}
+              disabled={d !== 'rejected' && !criterion}
+              data-testid={`decision-${d}`}
+              onChange={() => choose(d)}
+            />
+            {DECISION_LABELS[d]}
+          </label>
+        ))}
+      </fieldset>
+      {!criterion && (
+        <p className="qd-muted">
+          The scorecard version of this review is not on this computer yet, so a new rating cannot be chosen; you can
+          reject now or decide once it has synced.
+        </p>
+      )}
+      {needsRating && criterion && (
+        <div className="qd-field">
+          <label htmlFor={`${id}-rating`}>New rating</label>
+          <select
+            id={`${id}-rating`}
+            value={rating}
+            data-testid="decision-rating"
+            onChange={(e) => {
+              setRating(e.target.value);
+              setRatingPicked(true);
+              setError(null);
+            }}
+          >
+            <option value="">Choose a rating…</option>
+            {ratingChoices(criterion).map((r) => (
+              <option key={ratingValue(r)} value={ratingValue(r)}>
+                {ratingWords(r, criterion)}
+                {r === current ? ' (current)' : ''}
+              </option>
+            ))}
+          </select>
+          {preview !== null && (
+            <span className="qd-muted" data-testid="decision-score-preview">
+              Score with this rating: {displayScore(preview)}
+            </span>
+          )}
+        </div>
+      )}
+      <div className="qd-field qd-field-wide">
+        <label htmlFor={`${id}-comment`}>Comment for {agentName}</label>
+        <textarea
+          id={`${id}-comment`}
+          rows={3}
+          value={comment}
+          aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+          aria-invalid={error ? true : undefined}
+          data-testid="decision-comment"
+          onChange={(e) => {
+            setComment(e.target.value);
+            setError(null);
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <p id={`${id}-hint`} className="qd-muted qd-hint">
+          Required. Up to {COMMENT_MAX.toLocaleString('en')} characters; Ctrl+Enter sends.
+        </p>
+      </div>
+      {error && (
+        <p id={`${id}-error`} className="error" role="alert" data-testid="decision-error">
+          {error}
+        </p>
+      )}
+      <div className="qd-actions">
+        <button type="submit" className="primary" disabled={sending} data-testid="send-decision">
+          Send decision
+        </button>
+      </div>
+    </form>
+  );
+}
