@@ -135,6 +135,7 @@ export function effectsOf(op: Op, ctx: EffectContext): RowEffect[] {
               participants: participantIds,
               createdBy: ctx.agentId,
               status: 'open',
+              createdAt: op.createdAt,
             },
         },
       ];
@@ -159,6 +160,7 @@ export function effectsOf(op: Op, ctx: EffectContext): RowEffect[] {
               agentId: ctx.agentId,
               status: 'open',
               steps: [{ kind: 'opened', by: ctx.agentId, comment, at: op.createdAt }],
+              createdAt: op.createdAt,
             },
         },
       ];

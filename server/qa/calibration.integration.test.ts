@@ -56,6 +56,21 @@ describe.each(DB_KINDS)('QA calibration on %s', { timeout: 40_000 }, (kind) => {
         participantIds: ['ana', 'ben'],
       }),
     ).toMatchObject({ status: 'rejected', reason: 'forbidden' });
+    // A lead who handled the conversation could never score it: refused, named.
+    const { body: own } = await t.ingest({ channel: 'x_public', text: '@skywardair thanks for nothing' });
+    await t.db.query("update conversations set assigned_agent_id = 'cy' where id = $1", [own.conversationId]);
+    expect(
+      await ana!.op('calibration.start', {
+        ...common,
+        calibrationId: crypto.randomUUID(),
+        conversationId: own.conversationId,
+        participantIds: ['ana', 'cy'],
+      }),
+    ).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid_op',
+      detail: 'cy handled this conversation and cannot score it; leave them out.',
+    });
 
     const score = (client: TestClient, tone: number, accuracy: 'yes' | 'no') => {
       const reviewId = crypto.randomUUID();

@@ -53,8 +53,18 @@ export const calibrationStartRule: OpRule<'calibration.start'> = async (op, ctx)
   );
   if (leads.length !== participants.length)
     return reject('invalid_op', 'Every participant of a calibration is a team lead or an admin.');
-  const { rows: conversations } = await ctx.tx.query('select 1 from conversations where id = $1', [conversationId]);
+  const { rows: conversations } = await ctx.tx.query<{ assigned_agent_id: string | null; name: string | null }>(
+    'select c.assigned_agent_id, a.name from conversations c left join agents a on a.id = c.assigned_agent_id where c.id = $1',
+    [conversationId],
+  );
   if (!conversations.length) return reject('not_found', 'This conversation does not exist.');
+  // Nobody scores their own conversation: such a participant could never submit, nor the calibration end.
+  const handler = conversations[0]!.assigned_agent_id;
+  if (handler && participants.includes(handler))
+    return reject(
+      'invalid_op',
+      `${conversations[0]!.name ?? handler} handled this conversation and cannot score it; leave them out.`,
+    );
   if (!(await publishedScorecard(ctx.tx, scorecardId, scorecardVersion)))
     return reject('not_found', 'That scorecard version is not published.');
   const { rows } = await ctx.tx.query<CalibrationRow>(
@@ -79,8 +89,16 @@ export const calibrationAgreeRule: OpRule<'calibration.agree'> = async (op, ctx)
     [calibration.id],
   );
   const waiting = calibration.participants.filter((p) => !submitted.some((s) => s.reviewer_id === p));
-  if (waiting.length)
-    return reject('invalid_op', `Agree the reference once everyone submitted; still scoring: ${waiting.join(', ')}.`);
+  if (waiting.length) {
+    const { rows: names } = await ctx.tx.query<{ id: string; name: string }>(
+      'select id, name from agents where id = any($1) order by name',
+      [waiting],
+    );
+    return reject(
+      'invalid_op',
+      `Agree the reference once everyone submitted; still scoring: ${names.map((n) => n.name || n.id).join(', ')}.`,
+    );
+  }
   const card = (await publishedScorecard(ctx.tx, calibration.scorecard_id, calibration.scorecard_version))!;
   let score: number | null;
   try {

@@ -1,7 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import type { AxeResults } from 'axe-core';
+import { publishScorecard } from '../../server/qa/qaTestKit';
 import { DEMO_OPEN_COUNT, seedDemoInbox } from './demoData';
+import { annsDay, CARD, QA_AGENTS, submittedReview } from './qaData';
 import { builtWith, expect, signIn, test } from './workspaceFixtures';
 
 /**
@@ -160,5 +162,81 @@ test('sign-in, workspace, open conversation, command palette and shortcut overla
     await audit(page, testInfo, 'shortcut overlay', '[data-testid=shortcut-overlay]');
     await page.keyboard.press('Escape');
     await expect(overlay).toBeHidden();
+  });
+});
+
+test.describe('quality screens', () => {
+  test.use({ agents: [QA_AGENTS, { scope: 'test' }] });
+
+  test('review workspace, calibrations, disputes, quality scores, scorecards, and the agent’s reviews: no serious or critical axe violations', async ({
+    page,
+    browser,
+    server,
+    webAgent,
+  }, testInfo) => {
+    test.setTimeout(90_000);
+    const card = await publishScorecard(server, 'lee', CARD);
+    const { call, x } = await annsDay(server);
+    // A submitted review of the X thread, for the agent's list and the lead's scores.
+    await submittedReview(server, 'kim', {
+      conversationId: x,
+      scorecardId: card.scorecardId,
+      ratings: { greeting: 'yes', empathy: 4, pii: 'yes' },
+      feedback: 'Warm and quick.',
+    });
+
+    await page.goto(webAgent.url);
+    await signIn(page, 'lee');
+    const both = async (screen: string, include?: string) => {
+      await audit(page, testInfo, screen, include);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await audit(page, testInfo, `${screen} (dark)`, include);
+      await page.emulateMedia({ colorScheme: 'light' });
+    };
+
+    await page.getByTestId('view-quality').click();
+    await expect(page.locator(`[data-testid=reviewable][data-conversation-id="${call}"]`)).toBeVisible({
+      timeout: 15_000,
+    });
+    await expect(page.getByRole('tablist', { name: 'Quality sections' })).toBeVisible();
+    await both('to review');
+
+    await page.locator(`[data-testid=reviewable][data-conversation-id="${call}"]`).getByRole('button').click();
+    await expect(page.getByTestId('review-message')).toHaveCount(4);
+    await page.keyboard.press('y');
+    await page.keyboard.press('4');
+    await page.getByTestId('review-message').nth(1).click();
+    await expect(page.getByRole('radiogroup', { name: 'Shows empathy' })).toBeVisible();
+    for (const control of await page.getByTestId('review-workspace').locator('button, input, select, textarea').all())
+      if (await control.isVisible()) await expect(control).toHaveAccessibleName(/\S/);
+    await both('review workspace');
+    await page.getByTestId('review-back').click();
+
+    await page.getByTestId('quality-tab-calibrations').click();
+    await page.getByTestId('calibration-start').click();
+    await expect(page.getByTestId('calibration-start-form')).toBeVisible();
+    await both('calibrations');
+
+    await page.getByTestId('quality-tab-disputes').click();
+    await both('disputes');
+
+    await page.getByTestId('quality-tab-quality').click();
+    await expect(page.getByTestId('quality-table')).toBeVisible({ timeout: 15_000 });
+    await both('quality scores');
+
+    await page.getByTestId('quality-tab-scorecards').click();
+    await page.getByTestId('new-scorecard').click();
+    await expect(page.getByTestId('scorecard-name')).toBeVisible();
+    await both('scorecard editor');
+
+    const context = await browser.newContext();
+    const annPage = await context.newPage();
+    await annPage.goto(webAgent.url);
+    await signIn(annPage, 'ann');
+    await annPage.getByTestId('view-quality').click();
+    await annPage.getByTestId('my-review-item').click();
+    await expect(annPage.getByTestId('my-review')).toBeVisible();
+    await audit(annPage, testInfo, 'my reviews');
+    await context.close();
   });
 });

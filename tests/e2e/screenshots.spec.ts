@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
+import { publishScorecard } from '../../server/qa/qaTestKit';
 import { DEMO_CONVERSATIONS, DEMO_OPEN_COUNT, ELENA, seedDemoInbox } from './demoData';
+import { annsDay, CALL_TURNS, CARD, QA_AGENTS } from './qaData';
 import { builtWith, expect, signIn, test } from './workspaceFixtures';
 
 /**
@@ -69,4 +71,48 @@ test('README screenshots: the inbox across channels, and a conversation with an 
     });
   }
   expect(outsideRequests).toEqual([]);
+});
+
+test.describe('quality', () => {
+  test.use({ agents: [QA_AGENTS, { scope: 'test' }] });
+
+  test('README screenshot: the review workspace with a scored call transcript', async ({
+    page,
+    server,
+    webAgent,
+    outsideRequests,
+  }, testInfo) => {
+    test.setTimeout(60_000);
+    await publishScorecard(server, 'lee', CARD);
+    const { call } = await annsDay(server);
+    await page.goto(webAgent.url);
+    await signIn(page, 'lee');
+    await page.getByTestId('view-quality').click();
+    const row = page.locator(`[data-testid=reviewable][data-conversation-id="${call}"]`);
+    await expect(row).toBeVisible({ timeout: 15_000 });
+    await row.getByRole('button').click();
+    const lines = page.getByTestId('review-message');
+    await expect(lines).toHaveCount(CALL_TURNS.length);
+    await page.keyboard.press('y');
+    await page.keyboard.press('4');
+    await page.keyboard.press('3');
+    await lines.nth(1).click();
+    await lines.nth(3).click({ modifiers: ['Shift'] });
+    await page.getByTestId('comment-body').fill('Offer the rebooking before apologising twice.');
+    await page.getByTestId('comment-criterion').selectOption('script');
+    await page.getByTestId('add-comment').click();
+    await expect(page.getByTestId('review-comment')).toHaveCount(1);
+    await page.getByTestId('review-feedback').fill('Calm and quick; rebooking offered without being asked.');
+    await page.getByTestId('criterion-greeting').click();
+    await expect(page.getByTestId('live-score')).toHaveText('88');
+    // Leaving the feedback saved it: the picture shows everything on the server.
+    await expect
+      .poll(async () => (await server.db.query<{ feedback: string }>('select feedback from reviews')).rows, {
+        timeout: 15_000,
+      })
+      .toEqual([{ feedback: 'Calm and quick; rebooking offered without being asked.' }]);
+    await expect(page.getByTestId('sync-status')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+    await shoot(page, testInfo, 'review.png');
+    expect(outsideRequests).toEqual([]);
+  });
 });

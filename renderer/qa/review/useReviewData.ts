@@ -65,6 +65,12 @@ export function useReviewData(db: SyncDb, me: string, target: ReviewTarget): Rev
         .between([target.conversationId, Dexie.minKey], [target.conversationId, Dexie.maxKey])
         .toArray(),
     );
+    // Call turns stamped in the same instant keep the call's order: by their offset in the call.
+    const offset = (m: Message) => {
+      const start = (m as Record<string, unknown>).startMs;
+      return typeof start === 'number' ? start : 0;
+    };
+    messages.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || offset(a) - offset(b));
     const agents = parseRows(AgentSchema, await db.agents.toArray());
     return {
       card,
