@@ -26,6 +26,7 @@ import { ingestInteraction, type IngestConfig, type ListeningRule } from './inge
 import { RoutingService } from './routing/routingService';
 import { attachSyncSocket } from './socket/syncSocket';
 import type { AfterCommitHooks } from './sync/opContext';
+import { seedDemoQa } from './demo/qaSeed';
 import { seedAdmin, seedDemoTenant } from './demo/seed';
 
 const { version } = JSON.parse(readFileSync(path.join(import.meta.dirname, '../package.json'), 'utf8')) as {
@@ -64,7 +65,10 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
   // PGlite has no autovacuum: fresh planner statistics (012's bucket statistics among them) keep
   // the quality-score query on its fast plan.
   if (db.kind === 'pglite') await db.query('analyze reviews');
-  if (config.SWITCHBOARD_DEMO) await seedDemoTenant(db);
+  if (config.SWITCHBOARD_DEMO) {
+    await seedDemoTenant(db);
+    await seedDemoQa(db, new Date(now()));
+  }
   if (config.SWITCHBOARD_ADMIN_EMAIL && config.SWITCHBOARD_ADMIN_PASSWORD) {
     await seedAdmin(db, config.SWITCHBOARD_ADMIN_EMAIL, config.SWITCHBOARD_ADMIN_PASSWORD);
   }

@@ -1,5 +1,6 @@
 import { scoreReview } from '../../shared/qa/score';
 import type { Rating } from '../../shared/qa/scorecard';
+import { publishForReview } from '../store/publish';
 import type { ChangeWriter } from '../sync/changeLog';
 import { applied, reject, type OpRule } from '../sync/opContext';
 import { publishedScorecard } from './publishedScorecard';
@@ -73,6 +74,7 @@ export const calibrationStartRule: OpRule<'calibration.start'> = async (op, ctx)
     [calibrationId, conversationId, scorecardId, scorecardVersion, ctx.viewer.agentId, participants, ctx.now],
   );
   publishCalibration(ctx.changes, rows[0]!);
+  await publishForReview(ctx.tx, ctx.changes, conversationId, participants);
   return applied;
 };
 

@@ -123,6 +123,37 @@ describe.each(DB_KINDS)('QA reviews on %s', { timeout: 40_000 }, (kind) => {
       status: 'rejected',
       reason: 'not_found',
     });
+    // A criterion for calls only, rated on a public X post: it does not apply (not applicable is fine).
+    const calls = await publishScorecard(t, 'lee', {
+      name: 'Calls',
+      sections: [
+        {
+          id: 's',
+          title: 'S',
+          criteria: [
+            { id: 'empathy', label: 'Empathy', weight: 1, scale: '1_5' },
+            { id: 'script', label: 'Phone script', weight: 1, scale: '1_3', channels: ['voice'] },
+            { id: 'public', label: 'Public tone', weight: 1, scale: 'yes_no', messageKinds: ['public'] },
+          ],
+        },
+      ],
+    });
+    const onCalls = { ...base, scorecardId: calls.scorecardId };
+    expect(await save(lee, { ...onCalls, ratings: { empathy: 3, script: 2 } })).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid_op',
+      detail: '“Phone script” does not apply to this conversation; leave it unrated.',
+    });
+    expect(
+      await save(lee, {
+        ...onCalls,
+        reviewId: crypto.randomUUID(),
+        ratings: { empathy: 3, script: 'na', public: 'yes' },
+      }),
+    ).toMatchObject({
+      status: 'applied',
+    });
+    await t.db.query('delete from reviews');
     await t.db.query("update conversations set assigned_agent_id = 'lee' where id = $1", [conversationId]);
     expect(await save(lee, { ...base, ratings: { greeting: 'yes' } })).toMatchObject({
       status: 'rejected',

@@ -1,5 +1,7 @@
 import { scoreReview } from '../../shared/qa/score';
-import type { CommentAnchor, Rating } from '../../shared/qa/scorecard';
+import type { Channel } from '../../shared/domain';
+import { appliesTo, messageKinds } from '../../shared/qa/applicability';
+import { criteriaOf, type CommentAnchor, type Rating, type ScorecardVersion } from '../../shared/qa/scorecard';
 import type { Queryable } from '../db/db';
 import type { Audience } from '../sync/audience';
 import type { ChangeWriter } from '../sync/changeLog';
@@ -122,8 +124,8 @@ export const reviewSaveRule: OpRule<'review.save'> = async (op, ctx) => {
   const refused = onlyLeads(ctx);
   if (refused) return refused;
   const { reviewId, conversationId, scorecardId, scorecardVersion, ratings } = op.payload;
-  const { rows: conversations } = await ctx.tx.query<{ assigned_agent_id: string | null }>(
-    'select assigned_agent_id from conversations where id = $1',
+  const { rows: conversations } = await ctx.tx.query<{ assigned_agent_id: string | null; channel: Channel }>(
+    'select assigned_agent_id, channel from conversations where id = $1',
     [conversationId],
   );
   const conversation = conversations[0];
@@ -140,6 +142,8 @@ export const reviewSaveRule: OpRule<'review.save'> = async (op, ctx) => {
   } catch (err) {
     return reject('invalid_op', (err as Error).message);
   }
+  const misplaced = await ratedButNotApplying(ctx, card, conversation.channel, conversationId, ratings);
+  if (misplaced) return reject('invalid_op', `“${misplaced}” does not apply to this conversation; leave it unrated.`);
 
   if (op.payload.calibrationId) {
     const problem = await calibrationProblem(ctx, op.payload.calibrationId, op.payload);
@@ -181,6 +185,27 @@ export const reviewSaveRule: OpRule<'review.save'> = async (op, ctx) => {
   await publishReview(ctx.tx, ctx.changes, rows[0]!);
   return applied;
 };
+
+/**
+ * The label of a criterion rated (other than not applicable) that does not apply to the
+ * conversation's channel or kinds of message, or null: the score weighs only what applies.
+ */
+async function ratedButNotApplying(
+  ctx: OpContext,
+  card: ScorecardVersion,
+  channel: Channel,
+  conversationId: string,
+  ratings: Record<string, Rating>,
+): Promise<string | null> {
+  const rated = criteriaOf(card).filter((c) => ratings[c.id] !== undefined && ratings[c.id] !== 'na');
+  if (!rated.some((c) => c.channels.length || c.messageKinds.length)) return null;
+  const { rows } = await ctx.tx.query<{
+    direction: 'inbound' | 'outbound' | 'note' | 'transcript';
+    visibility: 'public' | 'private';
+  }>('select distinct direction, visibility from messages where conversation_id = $1', [conversationId]);
+  const shape = { channel, kinds: messageKinds(rows) };
+  return rated.find((c) => !appliesTo(c, shape))?.label ?? null;
+}
 
 /** A calibration review: by a participant, on the calibration's conversation and version, while open. */
 async function calibrationProblem(

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScorecardVersionView } from '../../shared/qa/scorecard';
 import { DB_KINDS } from '../testing/testDatabase';
 import { startTestServer, type TestServer } from '../testing/testServer';
+import { addHandledConversation, callApi, publishScorecard } from './qaTestKit';
 import { inShare } from './sampling';
 
 /**
@@ -131,5 +132,46 @@ describe.each(DB_KINDS)('QA sampling on %s', { timeout: 60_000 }, (kind) => {
     expect(pushed.map((c) => c.data?.conversationId)).toEqual(
       states.filter((r) => r.status === 'done').map(() => target),
     );
+  });
+
+  it("gives a team's conversations to its own lead first, and another team's lead gets what they must review", async () => {
+    t = await startTestServer(kind);
+    await t.addAgent({ id: 'lee', role: 'lead', team: 't1' });
+    await t.addAgent({ id: 'tia', role: 'lead', team: 't2' });
+    await t.addAgent({ id: 'dana', team: 't1' });
+    await t.addAgent({ id: 'fay', team: null });
+    const card = await publishScorecard(t, 'lee', {
+      name: 'S',
+      sections: [{ id: 's', title: 'S', criteria: [{ id: 'c', label: 'C', weight: 1, scale: 'yes_no' }] }],
+    });
+    for (const i of [1, 2, 3]) await addHandledConversation(t, `dana-${i}`, 'dana');
+    const { messageId } = await addHandledConversation(t, 'fay-1', 'fay');
+    const token = await t.signIn('lee');
+    const rule = {
+      name: 'All',
+      scorecardId: card.scorecardId,
+      leadIds: ['tia', 'lee'],
+      rule: { kind: 'random_share', share: 1 },
+    };
+    expect((await callApi(t, token, 'POST', '/api/qa/sampling-rules', rule)).status).toBe(201);
+    expect(await callApi(t, token, 'POST', '/api/qa/sampling/run')).toEqual({ status: 200, body: { assigned: 4 } });
+    const { rows } = await t.db.query<{ conversation_id: string; lead_id: string }>(
+      'select conversation_id, lead_id from review_assignments order by conversation_id',
+    );
+    // Dana's three go to Lee, her team's lead, however loaded; Fay has no team: the least loaded.
+    expect(rows).toEqual([
+      { conversation_id: 'dana-1', lead_id: 'lee' },
+      { conversation_id: 'dana-2', lead_id: 'lee' },
+      { conversation_id: 'dana-3', lead_id: 'lee' },
+      { conversation_id: 'fay-1', lead_id: 'tia' },
+    ]);
+    // Tia leads another team, yet gets the conversation she must review, its messages and customer.
+    const tia = await t.connect('tia');
+    const seen = await tia.pullAll();
+    const ids = (entity: string) => seen.filter((c) => c.entity === entity && c.data).map((c) => c.id);
+    expect(ids('conversation')).toEqual(['fay-1']);
+    expect(ids('message')).toEqual([messageId]);
+    expect(ids('customer')).toEqual(['customer-of-fay-1']);
+    expect(ids('assignment')).toHaveLength(1);
   });
 });

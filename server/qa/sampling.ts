@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SamplingRuleInput } from '../../shared/qa/scorecard';
 import type { Db, Queryable } from '../db/db';
+import { publishForReview } from '../store/publish';
 import { withChanges, type ChangeWriter, type PendingChange } from '../sync/changeLog';
 
 type Rule = SamplingRuleInput['rule'];
@@ -147,6 +148,12 @@ async function runRule(tx: Queryable, changes: ChangeWriter, rule: RuleRow, now:
     [rule.lead_ids],
   );
   const openByLead = new Map(rule.lead_ids.map((id) => [id, 0]));
+  // A lead reviews their own team's agents first: the conversations they already follow.
+  const { rows: teams } = await tx.query<{ id: string; team_id: string | null }>(
+    'select id, team_id from agents where id = any($1)',
+    [[...new Set([...rule.lead_ids, ...candidates.map((c) => c.agent_id)])]],
+  );
+  const teamOf = new Map(teams.map((t) => [t.id, t.team_id]));
   for (const l of load) openByLead.set(l.lead_id, l.open);
   const perAgentThisWeek = new Map<string, number>();
   if (rule.params.kind === 'per_agent_week') {
@@ -171,10 +178,13 @@ async function runRule(tx: Queryable, changes: ChangeWriter, rule: RuleRow, now:
       }
     } else reason = riskReason(params, c);
     if (!reason) continue;
-    // Nobody reviews their own conversation; the least loaded of the others (then by id) does.
+    // Nobody reviews their own conversation; a lead of the agent's team before the others, then
+    // the least loaded (then by id).
+    const team = teamOf.get(c.agent_id) ?? null;
+    const outside = (id: string) => (team !== null && teamOf.get(id) === team ? 0 : 1);
     const lead = [...openByLead.entries()]
       .filter(([id]) => id !== c.agent_id)
-      .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0];
+      .sort((a, b) => outside(a[0]) - outside(b[0]) || a[1] - b[1] || a[0].localeCompare(b[0]))[0];
     if (!lead) continue;
     const { rows } = await tx.query<AssignmentRow>(
       `insert into review_assignments (id, rule_id, conversation_id, agent_id, lead_id, reason, created_at)
@@ -183,6 +193,7 @@ async function runRule(tx: Queryable, changes: ChangeWriter, rule: RuleRow, now:
     );
     const row = rows[0];
     if (!row) continue;
+    await publishForReview(tx, changes, c.id, [lead[0]]);
     openByLead.set(lead[0], lead[1] + 1);
     assigned++;
     publishAssignment(changes, row, rule.scorecard_id);

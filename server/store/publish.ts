@@ -104,3 +104,37 @@ export async function publishCustomer(
 export function publishMessage(changes: ChangeWriter, message: MessageRow, audience: Audience): void {
   changes.append('message', message.id, messageData(message), audience);
 }
+
+/**
+ * What a lead is asked to review (a sampling assignment, a calibration) reaches them even when it
+ * is another team's: the conversation as it is now, its messages and its customer, so they can
+ * score it offline like their own team's. Leads of its team and admins have it already.
+ */
+export async function publishForReview(
+  tx: Queryable,
+  changes: ChangeWriter,
+  conversationId: string,
+  leadIds: readonly string[],
+): Promise<void> {
+  const conversation = await loadConversation(tx, conversationId);
+  if (!conversation) return;
+  const audience = await conversationAudience(tx, conversation);
+  const { rows: leads } = await tx.query<{ id: string; role: string; team_id: string | null }>(
+    'select id, role, team_id from agents where id = any($1)',
+    [[...leadIds]],
+  );
+  const outsiders = leads.filter(
+    (l) => l.role !== 'admin' && l.id !== audience.agentId && !(audience.teamId && l.team_id === audience.teamId),
+  );
+  if (!outsiders.length) return;
+  const { rows: messages } = await tx.query<MessageRow>(
+    'select * from messages where conversation_id = $1 order by created_at, id',
+    [conversation.id],
+  );
+  for (const lead of outsiders) {
+    const to: Audience = { agentId: lead.id };
+    changes.append('conversation', conversation.id, conversationData(conversation), to);
+    for (const m of messages) changes.append('message', m.id, messageData(m), to);
+    await publishCustomer(tx, changes, conversation.customer_id, to);
+  }
+}
