@@ -81,6 +81,9 @@ export async function startRoutingServer(config: ServerConfig, options: StartOpt
   });
   await app.register(cors, {
     origin: config.SWITCHBOARD_CORS_ORIGINS === '*' ? true : config.SWITCHBOARD_CORS_ORIGINS.split(','),
+    // The app's page is another origin (app://, the web agent's port): every method it uses must
+    // pass the preflight, PUT included (a scorecard's draft).
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
     // The app saves exports and attachments under the name the server gives them.
     exposedHeaders: ['content-disposition'],
   });

@@ -12,8 +12,8 @@ export function OfflineBanner() {
   const pending = status?.pending ?? 0;
   return (
     <div className="offline-banner" role="status" data-testid="offline-banner">
-      <strong>You are offline.</strong> Keep working: replies, notes, wrap-ups and your status are saved on this
-      computer
+      <strong>You are offline.</strong> Keep working: replies, notes, wrap-ups, reviews and your status are saved on
+      this computer
       {pending > 0 ? ` (${pending} waiting to send)` : ''} and sent when the connection returns.
     </div>
   );

@@ -47,5 +47,32 @@ describe('demo QA seed', { timeout: 60_000 }, () => {
     expect(JSON.stringify(body)).toContain('Risky');
     const { rows } = await t.db.query<{ n: number }>('select count(*)::int as n from sampling_rules');
     expect(rows[0]!.n).toBe(2);
+    // Yesterday's work of the team's agent, resolved: a call with its transcript, an X post, an email.
+    const lead = await t.connect('lead-1');
+    const seen = await lead.pullAll();
+    const conversations = seen.filter((c) => c.entity === 'conversation' && c.data?.status === 'resolved');
+    expect(conversations.map((c) => [c.data?.channel, c.data?.assignedAgentId])).toEqual([
+      ['voice', 'agent-1'],
+      ['x_public', 'agent-1'],
+      ['email', 'agent-1'],
+    ]);
+    const lines = seen.filter((c) => c.entity === 'message' && c.data?.direction === 'transcript');
+    expect(lines.map((c) => [c.data?.speaker, c.data?.startMs])).toEqual([
+      ['agent', 0],
+      ['customer', 14_000],
+      ['agent', 28_000],
+      ['customer', 42_000],
+      ['agent', 56_000],
+    ]);
+    expect(String(lines[0]!.data?.body)).toMatch(/^Thank you for calling Skyward Air, this is \S+\. How can I help\?$/);
+    // Sampling finds them: the random share, or the risky rule (an angry public post with 48,200 followers).
+    const run = await callApi(t, await t.signIn('lead-2'), 'POST', '/api/qa/sampling/run');
+    expect(run.status).toBe(200);
+    const { rows: risky } = await t.db.query<{ reason: string }>(
+      "select reason from review_assignments where conversation_id = 'demo-history-2'",
+    );
+    expect(risky.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/^(Risky: .+|Random 10 %: .+)$/),
+    ]);
   });
 });

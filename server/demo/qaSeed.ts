@@ -2,6 +2,7 @@ import { ScorecardVersionSchema, type SamplingRuleInput } from '../../shared/qa/
 import type { Db } from '../db/db';
 import { scorecardView } from '../qa/scorecardRoutes';
 import { withChanges } from '../sync/changeLog';
+import { seedReviewableHistory } from './qaHistory';
 
 /**
  * The demo tenant's QA setup (issue 8): one published scorecard whose criteria cover every channel
@@ -111,7 +112,7 @@ const RULES: SamplingRuleInput[] = [
   },
 ];
 
-/** Seeds the scorecard (published, in the change log for every app) and the rules; once. */
+/** Seeds the scorecard (published, in the change log for every app), yesterday's handled work and the rules; once. */
 export async function seedDemoQa(db: Db, now: Date): Promise<void> {
   await withChanges(db, async (tx, changes) => {
     const { rows } = await tx.query('select 1 from scorecards where id = $1', [CARD.scorecardId]);
@@ -127,6 +128,7 @@ export async function seedDemoQa(db: Db, now: Date): Promise<void> {
     );
     const view = scorecardView({ scorecard_id: CARD.scorecardId, version: 1, definition, published_at: now });
     changes.append('scorecard', view.id, { ...view }, { all: true });
+    await seedReviewableHistory(tx, changes, now);
     for (const [i, rule] of RULES.entries()) {
       await tx.query(
         "insert into sampling_rules (id, name, kind, params, scorecard_id, lead_ids, created_by, created_at) values ($1, $2, $3, $4, $5, $6, 'admin', $7)",

@@ -70,7 +70,11 @@ describe.each(DB_KINDS)('automatic QA checks on %s', { timeout: 30_000 }, (kind)
     expect([...by.keys()]).toEqual(['sla', 'tone', 'pii', 'spelling', 'consistency']);
     expect(by.get('sla')).toMatchObject({ rating: 'yes', verdict: 'yes' });
     // Greeted in the first reply, no sign-off on the last: the lowest point of a 1–5 scale.
-    expect(by.get('tone')).toMatchObject({ rating: 1, evidence: 'The public social tone misses a sign-off.' });
+    expect(by.get('tone')).toMatchObject({
+      rating: 1,
+      evidence:
+        'A public reply opens and closes as agreed; this one misses a sign-off (initials such as ^AB, or the agent’s name at the end).',
+    });
     expect(by.get('pii')).toMatchObject({
       rating: 'no',
       evidence: 'Personal data in a public reply: reference “ref QX7P2L”.',

@@ -1,5 +1,5 @@
 import { scoreReview } from '../../shared/qa/score';
-import { criteriaOf, ratingProblem, type Rating } from '../../shared/qa/scorecard';
+import { criteriaOf, ratingProblem, scalePoints, type Criterion, type Rating } from '../../shared/qa/scorecard';
 import type { Queryable } from '../db/db';
 import type { ChangeWriter } from '../sync/changeLog';
 import { applied, reject, type OpRule } from '../sync/opContext';
@@ -85,6 +85,18 @@ export const disputeOpenRule: OpRule<'dispute.open'> = async (op, ctx) => {
   return applied;
 };
 
+/**
+ * Why a dispute cannot be partly accepted with this rating, or null: a yes/no criterion has no
+ * part of a yes (accept or reject it), and on a scale partly accepting changes the rating.
+ */
+function partlyAcceptedProblem(criterion: Criterion, current: Rating | null, rating: Rating): string | null {
+  if (criterion.scale === 'yes_no')
+    return `“${criterion.label}” is rated yes or no: accept the dispute or reject it; it cannot be partly accepted.`;
+  if (rating !== current) return null;
+  const words = rating === 'na' ? 'not applicable' : `${String(rating)} of ${scalePoints(criterion.scale)}`;
+  return `A partly accepted dispute changes the rating: “${criterion.label}” is already ${words}; choose another rating, or reject the dispute.`;
+}
+
 export const disputeDecideRule: OpRule<'dispute.decide'> = async (op, ctx) => {
   if (ctx.viewer.role === 'agent') return reject('forbidden', 'Only team leads and admins decide disputes.');
   const { rows: disputes } = await ctx.tx.query<DisputeRow>('select * from disputes where id = $1 for update', [
@@ -110,8 +122,13 @@ export const disputeDecideRule: OpRule<'dispute.decide'> = async (op, ctx) => {
     const criterion = criteriaOf(card).find((c) => c.id === dispute.criterion_id)!;
     const problem = ratingProblem(criterion, op.payload.rating);
     if (problem) return reject('invalid_op', problem);
+    const current = review.ratings[dispute.criterion_id] ?? null;
+    if (op.payload.decision === 'partly_accepted') {
+      const partly = partlyAcceptedProblem(criterion, current, op.payload.rating);
+      if (partly) return reject('invalid_op', partly);
+    }
     const ratings = { ...review.ratings, [dispute.criterion_id]: op.payload.rating };
-    step.from = review.ratings[dispute.criterion_id] ?? null;
+    step.from = current;
     step.to = op.payload.rating;
     // The review keeps its scorecard version; only the disputed criterion's rating changes.
     const { rows } = await ctx.tx.query<ReviewRow>(

@@ -153,6 +153,14 @@ describe.each(DB_KINDS)('QA reviews on %s', { timeout: 40_000 }, (kind) => {
     ).toMatchObject({
       status: 'applied',
     });
+    // Submitting without the critical criterion: refused, named.
+    const partial = { ...base, reviewId: crypto.randomUUID(), ratings: { greeting: 'yes' } };
+    expect(await save(lee, partial)).toMatchObject({ status: 'applied' });
+    expect(await lee.op('review.submit', { reviewId: partial.reviewId })).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid_op',
+      detail: 'Rate “Accurate” before submitting: it is critical.',
+    });
     await t.db.query('delete from reviews');
     await t.db.query("update conversations set assigned_agent_id = 'lee' where id = $1", [conversationId]);
     expect(await save(lee, { ...base, ratings: { greeting: 'yes' } })).toMatchObject({
@@ -300,5 +308,61 @@ describe.each(DB_KINDS)('QA reviews on %s', { timeout: 40_000 }, (kind) => {
       reason: 'stale',
     });
     expect((await omar.pullAll()).filter((c) => c.entity === 'dispute' || c.entity === 'review')).toEqual([]);
+  });
+
+  it('refuses to partly accept a yes/no criterion, or partly accept without changing the rating', async () => {
+    const { dana, conversationId, scorecardId } = await setUp();
+    const lee = await t.connect('lee');
+    const reviewId = crypto.randomUUID();
+    await save(lee, {
+      reviewId,
+      conversationId,
+      scorecardId,
+      scorecardVersion: 1,
+      ratings: { greeting: 'no', empathy: 4, accuracy: 1 },
+    });
+    await lee.op('review.submit', { reviewId });
+    const dispute = async (criterionId: string) => {
+      const disputeId = crypto.randomUUID();
+      expect(
+        await dana.op('dispute.open', { disputeId, reviewId, criterionId, comment: 'I did better than that.' }),
+      ).toMatchObject({ status: 'applied' });
+      return disputeId;
+    };
+    const greeting = await dispute('greeting');
+    const accuracy = await dispute('accuracy');
+    const partly = (disputeId: string, rating: string | number) =>
+      lee.op('dispute.decide', { disputeId, decision: 'partly_accepted', comment: 'In part.', rating });
+
+    expect(await partly(greeting, 'yes')).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid_op',
+      detail: '“Greets” is rated yes or no: accept the dispute or reject it; it cannot be partly accepted.',
+    });
+    expect(await partly(accuracy, 1)).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid_op',
+      detail:
+        'A partly accepted dispute changes the rating: “Accurate” is already 1 of 3; choose another rating, or reject the dispute.',
+    });
+    // Nothing changed: both still open, the review as submitted.
+    const open = await t.db.query<{ status: string }>('select status from disputes where review_id = $1', [reviewId]);
+    expect(open.rows.map((r) => r.status)).toEqual(['open', 'open']);
+    const before = await t.db.query<{ ratings: unknown }>('select ratings from reviews where id = $1', [reviewId]);
+    expect(before.rows[0]!.ratings).toEqual({ greeting: 'no', empathy: 4, accuracy: 1 });
+
+    // Partly accepting with another point of the scale, and accepting the yes/no, are applied.
+    expect(await partly(accuracy, 2)).toMatchObject({ status: 'applied' });
+    expect(
+      await lee.op('dispute.decide', { disputeId: greeting, decision: 'accepted', comment: 'Yes.', rating: 'yes' }),
+    ).toMatchObject({ status: 'applied' });
+    const { rows } = await t.db.query<{ ratings: unknown }>('select ratings from reviews where id = $1', [reviewId]);
+    expect(rows[0]!.ratings).toEqual({ greeting: 'yes', empathy: 4, accuracy: 2 });
+    const { rows: steps } = await t.db.query<{
+      status: string;
+      steps: { kind: string; from?: unknown; to?: unknown }[];
+    }>('select status, steps from disputes where id = $1', [accuracy]);
+    expect(steps[0]!.status).toBe('partly_accepted');
+    expect(steps[0]!.steps.at(-1)).toMatchObject({ kind: 'partly_accepted', from: 1, to: 2 });
   });
 });

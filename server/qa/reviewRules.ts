@@ -1,6 +1,6 @@
 import { scoreReview } from '../../shared/qa/score';
 import type { Channel } from '../../shared/domain';
-import { appliesTo, messageKinds } from '../../shared/qa/applicability';
+import { appliesTo, messageKinds, unratedRequired, unratedSentence } from '../../shared/qa/applicability';
 import { criteriaOf, type CommentAnchor, type Rating, type ScorecardVersion } from '../../shared/qa/scorecard';
 import type { Queryable } from '../db/db';
 import type { Audience } from '../sync/audience';
@@ -199,12 +199,27 @@ async function ratedButNotApplying(
 ): Promise<string | null> {
   const rated = criteriaOf(card).filter((c) => ratings[c.id] !== undefined && ratings[c.id] !== 'na');
   if (!rated.some((c) => c.channels.length || c.messageKinds.length)) return null;
+  const shape = await conversationShape(ctx, channel, conversationId);
+  return rated.find((c) => !appliesTo(c, shape))?.label ?? null;
+}
+
+async function conversationShape(ctx: OpContext, channel: Channel, conversationId: string) {
   const { rows } = await ctx.tx.query<{
     direction: 'inbound' | 'outbound' | 'note' | 'transcript';
     visibility: 'public' | 'private';
   }>('select distinct direction, visibility from messages where conversation_id = $1', [conversationId]);
-  const shape = { channel, kinds: messageKinds(rows) };
-  return rated.find((c) => !appliesTo(c, shape))?.label ?? null;
+  return { channel, kinds: messageKinds(rows) };
+}
+
+/** What must be rated before the review can be submitted, in a sentence; null when nothing. */
+async function requiredUnrated(ctx: OpContext, review: ReviewRow): Promise<string | null> {
+  const card = await publishedScorecard(ctx.tx, review.scorecard_id, review.scorecard_version);
+  if (!card) return null;
+  const { rows } = await ctx.tx.query<{ channel: Channel }>('select channel from conversations where id = $1', [
+    review.conversation_id,
+  ]);
+  const shape = await conversationShape(ctx, rows[0]!.channel, review.conversation_id);
+  return unratedSentence(unratedRequired(criteriaOf(card), review.ratings, shape)) || null;
 }
 
 /** A calibration review: by a participant, on the calibration's conversation and version, while open. */
@@ -261,6 +276,8 @@ export const reviewSubmitRule: OpRule<'review.submit'> = async (op, ctx) => {
   const stale = conflict(existing, op);
   if (stale) return stale;
   if (existing.score === null) return reject('invalid_op', 'Rate at least one criterion before submitting.');
+  const missing = await requiredUnrated(ctx, existing);
+  if (missing) return reject('invalid_op', missing);
   const { rows } = await ctx.tx.query<ReviewRow>(
     `update reviews set status = 'submitted', submitted_at = $2, updated_at = $2, version = version + 1, last_client_id = $3
      where id = $1 returning *`,

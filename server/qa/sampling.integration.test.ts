@@ -96,12 +96,15 @@ describe.each(DB_KINDS)('QA sampling on %s', { timeout: 60_000 }, (kind) => {
     // Two per agent this week, newest first.
     const perAgent = rows.filter((r) => r.rule === 'Two per agent');
     expect(perAgent.map((r) => r.agent_id).sort()).toEqual(['dana', 'dana', 'lee', 'lee', 'omar', 'omar']);
-    // Risk: the public complaints with reach (every 10th) and the SLA breaches (every 7th).
+    // One open assignment per conversation: a later rule skips what an earlier one assigned.
+    expect(new Set(rows.map((r) => r.conversation_id)).size).toBe(rows.length);
+    // Risk: the public complaints with reach (every 10th) and the SLA breaches (every 7th), but
+    // those the random share or the per-agent rule took already.
+    const taken = new Set(rows.filter((r) => r.rule !== 'Risky').map((r) => Number(r.conversation_id.slice(5))));
     const risky = rows.filter((r) => r.rule === 'Risky').map((r) => Number(r.conversation_id.slice(5)));
-    expect(risky.sort((a, b) => a - b)).toEqual([0, 7, 10, 14, 20, 21, 28, 30, 35]);
-    expect(rows.find((r) => r.conversation_id === 'conv-10' && r.rule === 'Risky')?.reason).toBe(
-      'Risky: public complaint with 250,000 followers',
-    );
+    expect(risky.sort((a, b) => a - b)).toEqual([0, 7, 10, 14, 20, 21, 28, 30, 35].filter((i) => !taken.has(i)));
+    const reasons = new Map(rows.map((r) => [r.conversation_id, r.reason]));
+    if (!taken.has(10)) expect(reasons.get('conv-10')).toBe('Risky: public complaint with 250,000 followers');
     // Work spread over both leads; lee's own go to lou.
     expect(rows.filter((r) => r.agent_id === 'lee').every((r) => r.lead_id === 'lou')).toBe(true);
     expect(new Set(rows.map((r) => r.lead_id))).toEqual(new Set(['lee', 'lou']));
@@ -173,5 +176,16 @@ describe.each(DB_KINDS)('QA sampling on %s', { timeout: 60_000 }, (kind) => {
     expect(ids('message')).toEqual([messageId]);
     expect(ids('customer')).toEqual(['customer-of-fay-1']);
     expect(ids('assignment')).toHaveLength(1);
+
+    // Another rule finds nothing new: the four are assigned (open), and a reviewed one is done with.
+    await addHandledConversation(t, 'dana-4', 'dana');
+    const lee = await t.connect('lee');
+    const reviewId = crypto.randomUUID();
+    const review = { reviewId, conversationId: 'dana-4', scorecardId: card.scorecardId, scorecardVersion: 1 };
+    expect(await lee.op('review.save', { ...review, ratings: { c: 'yes' } })).toMatchObject({ status: 'applied' });
+    expect(await lee.op('review.submit', { reviewId })).toMatchObject({ status: 'applied' });
+    const again = { ...rule, name: 'Again', rule: { kind: 'per_agent_week', perAgent: 10 } };
+    expect((await callApi(t, token, 'POST', '/api/qa/sampling-rules', again)).status).toBe(201);
+    expect(await callApi(t, token, 'POST', '/api/qa/sampling/run')).toEqual({ status: 200, body: { assigned: 0 } });
   });
 });

@@ -139,7 +139,10 @@ async function runRule(tx: Queryable, changes: ChangeWriter, rule: RuleRow, now:
      from conversations c
      where c.status = 'resolved' and c.assigned_agent_id is not null
        and c.resolved_at > $2 and c.resolved_at <= $3
-       and not exists (select 1 from review_assignments a where a.rule_id = $1 and a.conversation_id = c.id)
+       -- Once per rule; never while another rule's assignment of it is open, nor once reviewed.
+       and not exists (select 1 from review_assignments a
+                       where a.conversation_id = c.id and (a.rule_id = $1 or a.status = 'open'))
+       and not exists (select 1 from reviews r where r.conversation_id = c.id and r.calibration_id is null)
      order by c.resolved_at desc, c.id`,
     [rule.id, new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000), now],
   );

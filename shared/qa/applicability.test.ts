@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appliesTo, messageKinds, type ConversationShape } from './applicability';
+import { appliesTo, messageKinds, unratedRequired, unratedSentence, type ConversationShape } from './applicability';
 
 const criterion = (channels: string[], kinds: string[]) =>
   ({ channels, messageKinds: kinds }) as Parameters<typeof appliesTo>[0];
@@ -31,5 +31,31 @@ describe('criterion applicability', () => {
     expect(appliesTo(criterion([], ['public']), call)).toBe(false);
     expect(appliesTo(criterion(['email'], []), thread)).toBe(false);
     expect(appliesTo(criterion(['x_public', 'facebook'], ['public']), thread)).toBe(true);
+  });
+});
+
+describe('criteria a review needs before it is submitted', () => {
+  const thread: ConversationShape = { channel: 'x_public', kinds: new Set(['public'] as const) };
+  const c = (id: string, over: Record<string, unknown>) =>
+    ({ id, label: id, critical: false, allowNa: true, channels: [], messageKinds: [], ...over }) as Parameters<
+      typeof unratedRequired
+    >[0][number];
+  it('asks for critical and not-N/A criteria that apply, and names them', () => {
+    const criteria = [
+      c('accuracy', { critical: true }),
+      c('empathy', { allowNa: false }),
+      c('tone', {}),
+      c('script', { critical: true, channels: ['voice'] }),
+    ];
+    expect(unratedRequired(criteria, { empathy: 3 }, thread)).toEqual([
+      { id: 'accuracy', label: 'accuracy', why: 'critical' },
+    ]);
+    expect(unratedSentence(unratedRequired(criteria, {}, thread))).toBe(
+      'Rate “accuracy” and 1 more required criterion before submitting (critical, or not applicable not allowed).',
+    );
+    expect(unratedSentence(unratedRequired(criteria, { accuracy: 'yes' }, thread))).toBe(
+      'Rate “empathy” before submitting: it cannot be marked not applicable.',
+    );
+    expect(unratedRequired(criteria, { accuracy: 'yes', empathy: 2 }, thread)).toEqual([]);
   });
 });

@@ -33,3 +33,27 @@ export function appliesTo(criterion: Pick<Criterion, 'channels' | 'messageKinds'
   if (criterion.channels.length > 0 && !criterion.channels.includes(shape.channel)) return false;
   return criterion.messageKinds.length === 0 || criterion.messageKinds.some((k) => shape.kinds.has(k));
 }
+
+/**
+ * Criteria a review cannot be submitted without: those that apply and are critical (their
+ * failure decides the score) or cannot be marked not applicable. Others left unrated leave the mean.
+ */
+export function unratedRequired(
+  criteria: readonly Pick<Criterion, 'id' | 'label' | 'critical' | 'allowNa' | 'channels' | 'messageKinds'>[],
+  ratings: Readonly<Record<string, unknown>>,
+  shape: ConversationShape,
+): { id: string; label: string; why: 'critical' | 'no_na' }[] {
+  return criteria
+    .filter((c) => (c.critical || !c.allowNa) && ratings[c.id] === undefined && appliesTo(c, shape))
+    .map((c) => ({ id: c.id, label: c.label, why: c.critical ? 'critical' : 'no_na' }));
+}
+
+/** The sentence that says what to rate before submitting. */
+export function unratedSentence(missing: readonly { label: string; why: 'critical' | 'no_na' }[]): string {
+  const [first, ...rest] = missing;
+  if (!first) return '';
+  const why = first.why === 'critical' ? 'it is critical' : 'it cannot be marked not applicable';
+  return rest.length
+    ? `Rate “${first.label}” and ${rest.length} more required ${rest.length === 1 ? 'criterion' : 'criteria'} before submitting (critical, or not applicable not allowed).`
+    : `Rate “${first.label}” before submitting: ${why}.`;
+}

@@ -75,8 +75,14 @@ describe('automatic QA checks', () => {
     });
     expect(toneTemplateFollowed(facts({ messages: [reply('r1', 'Your refund is on its way')] }))).toMatchObject({
       verdict: 'no',
-      evidence: 'The public social tone misses a greeting and a sign-off.',
+      evidence:
+        'A public reply opens and closes as agreed; this one misses a greeting such as “Hi”, “Dear” or “Thank you for calling” and a sign-off (initials such as ^AB, or the agent’s name at the end).',
     });
+    // A name after a comma signs off too.
+    expect(
+      toneTemplateFollowed(facts({ messages: [reply('r1', 'Hi Maya, it is on its way. Have a nice day, Dana')] }))
+        .verdict,
+    ).toBe('yes');
     // Email: greeting, closing and signature, across the first and last replies.
     const email = (first: string, last: string) =>
       toneTemplateFollowed(
@@ -88,7 +94,8 @@ describe('automatic QA checks', () => {
     });
     expect(email('Dear Maya,\n\nWe are on it.', 'Your refund is approved.')).toMatchObject({
       verdict: 'no',
-      evidence: 'The email tone misses a closing and signature.',
+      evidence:
+        'An email opens and closes as agreed; this one misses a closing such as “Kind regards” and a signature.',
     });
     // A call: the agent's first and last turns; the customer's turns do not count.
     const call = (turns: [string, string][]) =>
@@ -119,8 +126,16 @@ describe('automatic QA checks', () => {
       ]),
     ).toMatchObject({
       verdict: 'no',
-      evidence: 'The phone script tone misses a greeting and a closing.',
+      evidence:
+        'A call opens and closes as agreed; this one misses a greeting such as “Hi”, “Dear” or “Thank you for calling” and a closing line such as “Anything else I can help with?” or “Have a good day”.',
     });
+    // Closings agents say: a safe trip, take care.
+    expect(
+      call([
+        ['agent', 'Good morning, Skyward Air reservations, Kofi speaking.'],
+        ['agent', "You're welcome, have a safe trip."],
+      ]).verdict,
+    ).toBe('yes');
     expect(call([['customer', 'Hello?']]).verdict).toBe('na');
     // Chat: a greeting is enough.
     expect(

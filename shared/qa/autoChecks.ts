@@ -72,17 +72,29 @@ const GREETING =
 const EMAIL_CLOSING =
   /(?:kind regards|best regards|warm regards|regards|sincerely|best wishes|many thanks)[,.!]?\s*(?:\n.*){0,2}$/iu;
 const CALL_CLOSING =
-  /(?:anything else|have a (?:good|great|nice|lovely)|goodbye|bye|thank you for calling|thanks for calling)/iu;
-/** A social sign-off: the agent's initials after a caret (^AB), or a name on the last line. */
-const SOCIAL_SIGN_OFF = /(?:\^[A-Z]{1,3}|[-–—]\s*[A-Z][\p{L}]+|\n\s*[A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)\s*$/u;
+  /(?:anything else|have a (?:[\p{L}]+ )?(?:day|trip|flight|journey|evening|weekend|one)|have a (?:good|great|nice|lovely)|take care|enjoy your|goodbye|bye|thank you for calling|thanks for calling)/iu;
+/** A social sign-off: the agent's initials after a caret (^AB), or a name after a dash, a comma or on the last line. */
+const SOCIAL_SIGN_OFF = /(?:\^[A-Z]{1,3}|[-–—,]\s*[A-Z][\p{L}]+|\n\s*[A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)[.!]?\s*$/u;
 
-const PARTS: Record<Tone, { closing: RegExp | null; closingName: string }> = {
-  email: { closing: EMAIL_CLOSING, closingName: 'a closing and signature' },
-  phone_script: { closing: CALL_CLOSING, closingName: 'a closing' },
-  public_social: { closing: SOCIAL_SIGN_OFF, closingName: 'a sign-off' },
-  private_social: { closing: SOCIAL_SIGN_OFF, closingName: 'a sign-off' },
-  chat: { closing: null, closingName: '' },
+const SIGN_OFF = 'a sign-off (initials such as ^AB, or the agent’s name at the end)';
+
+/** Per tone: how it closes, in words the lead reads, and what the conversation is called. */
+const PARTS: Record<Tone, { closing: RegExp | null; closingName: string; kind: string }> = {
+  email: {
+    closing: EMAIL_CLOSING,
+    closingName: 'a closing such as “Kind regards” and a signature',
+    kind: 'An email',
+  },
+  phone_script: {
+    closing: CALL_CLOSING,
+    closingName: 'a closing line such as “Anything else I can help with?” or “Have a good day”',
+    kind: 'A call',
+  },
+  public_social: { closing: SOCIAL_SIGN_OFF, closingName: SIGN_OFF, kind: 'A public reply' },
+  private_social: { closing: SOCIAL_SIGN_OFF, closingName: SIGN_OFF, kind: 'A private message' },
+  chat: { closing: null, closingName: '', kind: 'A chat' },
 };
+const GREETING_NAME = 'a greeting such as “Hi”, “Dear” or “Thank you for calling”';
 
 /**
  * The tone template of the conversation's channel followed: the first reply greets, the last one
@@ -100,19 +112,19 @@ export function toneTemplateFollowed(facts: ConversationFacts): AutoResult {
   const last = replies[replies.length - 1]!;
   const tone = toneFor(facts.channel, first.visibility);
   const missing: string[] = [];
-  if (!GREETING.test(first.body)) missing.push('a greeting');
-  const { closing, closingName } = PARTS[tone];
+  const { closing, closingName, kind } = PARTS[tone];
+  if (!GREETING.test(first.body)) missing.push(GREETING_NAME);
   if (closing && !closing.test(last.body.trim())) missing.push(closingName);
   const ids = [...new Set([first.id, last.id])];
   return missing.length
     ? {
         verdict: 'no',
-        evidence: `The ${tone.replace('_', ' ')} tone misses ${missing.join(' and ')}.`,
+        evidence: `${kind} opens and closes as agreed; this one misses ${missing.join(' and ')}.`,
         messageIds: ids,
       }
     : {
         verdict: 'yes',
-        evidence: `Greeting${closing ? ` and ${closingName}` : ''} as the ${tone.replace('_', ' ')} tone asks.`,
+        evidence: closing ? 'Greets the customer and closes as agreed for this channel.' : 'Greets the customer.',
         messageIds: ids,
       };
 }

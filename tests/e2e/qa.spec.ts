@@ -158,6 +158,10 @@ test('a lead scores a call and a public X thread offline, restarts, reconnects; 
     await expect(page.getByTestId('signed-in-agent')).toBeVisible({ timeout: 15_000 });
     await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline', { timeout: 15_000 });
     expect(Number(await page.getByTestId('sync-status').getAttribute('data-pending'))).toBeGreaterThanOrEqual(6);
+    // Still offline, the lead's list shows both reviews as submitted.
+    await openQuality(page, 'review');
+    await expect(page.getByTestId('submitted-review')).toHaveCount(2);
+    await expect(page.getByTestId('draft-review')).toHaveCount(0);
     faults.refuse(false);
     await expect(page.getByTestId('sync-status')).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
     const reviews = await reviewsOnServer(server);

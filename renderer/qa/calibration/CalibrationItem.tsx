@@ -19,7 +19,7 @@ export function CalibrationItem({ view, names }: { view: CalibrationView; names:
   const role = useAppStore((s) => s.session?.agent.role ?? 'lead');
   const openReview = useAppStore((s) => s.openReview);
   const headingId = useId();
-  const { calibration, card, mine, submitted } = view;
+  const { calibration, card, mine, submitted, notApplicable } = view;
   const nameOf = (id: string) => (id === leadId ? `${names.get(id) ?? id} (you)` : (names.get(id) ?? id));
   const taking = calibration.participants.includes(leadId);
   const iSubmitted = mine?.status === 'submitted';
@@ -102,6 +102,7 @@ export function CalibrationItem({ view, names }: { view: CalibrationView; names:
               <SpreadTable
                 card={card}
                 columns={columns}
+                notApplicable={notApplicable}
                 reference={{
                   mode: 'agreed',
                   ratings: calibration.reference,
@@ -110,16 +111,21 @@ export function CalibrationItem({ view, names }: { view: CalibrationView; names:
               />
             ) : waiting.length ? (
               <>
-                <SpreadTable card={card} columns={columns} reference={null} />
+                <SpreadTable card={card} columns={columns} notApplicable={notApplicable} reference={null} />
                 <p className="cal-note">
                   The reference is agreed once everyone submitted; still scoring: {waiting.map(nameOf).join(', ')}.
                 </p>
               </>
             ) : calibration.createdBy === leadId || role === 'admin' ? (
-              <AgreeReference card={card} columns={columns} calibrationId={calibration.id} />
+              <AgreeReference
+                card={card}
+                columns={columns}
+                notApplicable={notApplicable}
+                calibrationId={calibration.id}
+              />
             ) : (
               <>
-                <SpreadTable card={card} columns={columns} reference={null} />
+                <SpreadTable card={card} columns={columns} notApplicable={notApplicable} reference={null} />
                 <p className="cal-note">Everyone submitted: {nameOf(calibration.createdBy)} agrees the reference.</p>
               </>
             )}
@@ -144,10 +150,12 @@ export function CalibrationItem({ view, names }: { view: CalibrationView; names:
 function AgreeReference({
   card,
   columns,
+  notApplicable,
   calibrationId,
 }: {
   card: ScorecardVersionRow;
   columns: SpreadColumn[];
+  notApplicable: ReadonlySet<string>;
   calibrationId: string;
 }) {
   const { connection } = useSync()!;
@@ -155,6 +163,7 @@ function AgreeReference({
     suggestedReference(
       card,
       columns.flatMap((c) => (c.review ? [c.review] : [])),
+      notApplicable,
     ),
   );
   const [error, setError] = useState<string | null>(null);
@@ -182,6 +191,7 @@ function AgreeReference({
       <SpreadTable
         card={card}
         columns={columns}
+        notApplicable={notApplicable}
         reference={{
           mode: 'choose',
           values,

@@ -32,10 +32,11 @@ async function putReview(
   ratings: Record<string, Rating>,
   score: number | null,
   status: 'draft' | 'submitted' = 'submitted',
+  conversationId = 'conv-x',
 ) {
   await db.reviews.put({
     id: `review-${reviewerId}`,
-    conversationId: 'conv-x',
+    conversationId,
     agentId: AGENT,
     reviewerId,
     scorecardId: 'card-social',
@@ -53,12 +54,15 @@ async function putReview(
   });
 }
 
-/** Three leads, yes/no, 1–5 and N/A: greeting 100 apart, empathy 50, pii 0 (one N/A), script 0 (two N/A). */
+/**
+ * Three leads on the X post, yes/no, 1–5 and N/A: greeting 100 apart, empathy 50, pii N/A against
+ * two ratings; script (phone calls only) does not apply.
+ */
 async function putThreeReviews(db: SyncDb, submittedBy = [LEAD, LEAD_2, LEAD_3]) {
   const all: [string, Record<string, Rating>, number][] = [
     [LEAD, { greeting: 'yes', empathy: 4, pii: 'yes', script: 'na' }, 87.5],
     [LEAD_2, { greeting: 'no', empathy: 3, pii: 'yes', script: 'na' }, 50],
-    [LEAD_3, { greeting: 'yes', empathy: 5, pii: 'na', script: 2 }, 87.5],
+    [LEAD_3, { greeting: 'yes', empathy: 5, pii: 'na' }, 100],
   ];
   for (const [reviewer, ratings, score] of all) {
     if (submittedBy.includes(reviewer)) await putReview(db, reviewer, ratings, score);
@@ -200,31 +204,42 @@ describe('Calibrations tab', () => {
     expect(within(table).getByTestId(`score-${LEAD_3}`).textContent).toBe('waiting');
     expect(spreadOf('greeting')).toEqual(['100', 'true']);
     expect(spreadOf('empathy')).toEqual(['25', 'false']);
+    expect(spreadOf('pii')).toEqual(['0', 'false']);
+    // The scores are 37.5 apart: the Score row is marked like a criterion.
+    expect(spreadOf('score')).toEqual(['37.5', 'true']);
+    expect(screen.getByTestId('spread-score').textContent).toBe('37.5disagree');
     expect(screen.getByText(/still scoring: Ola Lead\./)).toBeTruthy();
     expect(screen.queryByTestId('agree-reference')).toBeNull();
 
     await putThreeReviews(db);
     await waitFor(() => expect(spreadOf('empathy')).toEqual(['50', 'true']));
     expect(spreadOf('greeting')).toEqual(['100', 'true']);
-    expect(spreadOf('pii')).toEqual(['0', 'false']);
-    expect(spreadOf('script')).toEqual(['0', 'false']);
     expect(screen.getByTestId('spread-greeting').textContent).toBe('100disagree');
-    expect(screen.getByTestId('spread-score').dataset.spread).toBe('37.5');
+    // Ola said N/A where the others rated it: a disagreement about whether it applies, not a spread of 0.
+    expect(spreadOf('pii')).toEqual(['', 'true']);
+    const pii = screen.getByTestId('spread-pii');
+    expect(pii.textContent).toBe('N/A vs rateddisagree');
+    expect(pii.title).toBe(
+      'Some leads said N/A and others rated it: agree whether it applies before comparing ratings.',
+    );
+    expect(spreadOf('score')).toEqual(['50', 'true']);
     expect([LEAD, LEAD_2, LEAD_3].map((id) => screen.getByTestId(`score-${id}`).textContent)).toEqual([
       '88',
       '50',
-      '88',
+      '100',
     ]);
     // Everyone submitted: the creator's table now has the reference column to choose in.
     const full = screen.getByTestId('spread-table');
     const columns = [...full.querySelectorAll('thead th')].map((th) => th.textContent);
     expect(columns).toEqual(['Criterion', 'Lee Lead (you)', 'Kim Lead', 'Ola Lead', 'Spread', 'Reference']);
+    // The phone script does not apply to an X post: said once across the leads, no spread, no reference.
     const script = within(full).getByRole('rowheader', { name: 'Follows the phone script' }).closest('tr')!;
-    expect([...script.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)).toEqual([
-      'N/A',
-      'N/A',
-      '2 of 3',
+    expect([...script.querySelectorAll('td')].map((td) => td.textContent)).toEqual([
+      'Does not apply to this conversation',
+      '—',
     ]);
+    expect(spreadOf('script')).toEqual(['', 'false']);
+    expect(screen.queryByTestId('reference-script')).toBeNull();
     expect(within(full).getAllByRole('columnheader', { name: /Opening|Compliance/ })).toHaveLength(2);
   });
 
@@ -233,10 +248,10 @@ describe('Calibrations tab', () => {
     await putThreeReviews(db);
     renderQa(<CalibrationsTab />, { db, connection });
     const empathy = await screen.findByTestId<HTMLSelectElement>('reference-empathy');
-    const values = ['greeting', 'empathy', 'pii', 'script'].map(
+    const values = ['greeting', 'empathy', 'pii'].map(
       (id) => screen.getByTestId<HTMLSelectElement>(`reference-${id}`).value,
     );
-    expect(values).toEqual(['yes', '4', 'yes', 'na']);
+    expect(values).toEqual(['yes', '4', 'yes']);
     expect(screen.getByTestId('reference-score').textContent).toBe('88');
 
     await userEvent.selectOptions(empathy, '3');
@@ -245,7 +260,8 @@ describe('Calibrations tab', () => {
     await waitFor(() => expect(connection.ops()).toHaveLength(1));
     expect(connection.ops()[0]).toEqual({
       type: 'calibration.agree',
-      payload: { calibrationId: CAL, ratings: { greeting: 'yes', empathy: 3, pii: 'yes', script: 'na' } },
+      // The phone script does not apply: no reference for it.
+      payload: { calibrationId: CAL, ratings: { greeting: 'yes', empathy: 3, pii: 'yes' } },
       baseVersion: undefined,
     });
 
@@ -258,8 +274,9 @@ describe('Calibrations tab', () => {
     expect([LEAD, LEAD_2, LEAD_3].map((id) => screen.getByTestId(`distance-${id}`).textContent)).toEqual([
       '+13 points · 1 criterion differs',
       '−25 points · 1 criterion differs',
-      '+13 points · 3 criteria differ',
+      '+25 points · 2 criteria differ',
     ]);
+    expect(screen.getByTestId('spread-script').textContent).toBe('Does not apply to this conversation');
     expect(screen.queryByTestId('agree-reference')).toBeNull();
   });
 
@@ -268,7 +285,7 @@ describe('Calibrations tab', () => {
     await putThreeReviews(db);
     renderQa(<CalibrationsTab />, { db, connection });
     await screen.findByTestId('reference-empathy');
-    for (const id of ['greeting', 'empathy', 'pii', 'script']) {
+    for (const id of ['greeting', 'empathy', 'pii']) {
       await userEvent.selectOptions(screen.getByTestId(`reference-${id}`), '');
     }
     await userEvent.click(screen.getByTestId('agree-reference'));
@@ -276,6 +293,21 @@ describe('Calibrations tab', () => {
       'Give at least one criterion a reference rating other than N/A: the reference score needs one.',
     );
     expect(connection.ops()).toHaveLength(0);
+  });
+
+  it('on a call, criteria for public posts do not apply; a single rating has nothing to compare (—)', async () => {
+    await putCalibration(db, { conversationId: 'conv-call' });
+    await putReview(db, LEAD, { greeting: 'yes', empathy: 4, script: 2 }, 75, 'submitted', 'conv-call');
+    renderQa(<CalibrationsTab />, { db, connection });
+    await screen.findByTestId('spread-table');
+    expect(screen.getByTestId('spread-pii').textContent).toBe('Does not apply to this conversation');
+    expect(screen.getByText('Does not apply to this conversation').closest('tr')!.dataset.applies).toBe('false');
+    // Only Lee submitted: one rating per criterion, one score.
+    for (const id of ['greeting', 'empathy', 'script', 'score']) {
+      expect(spreadOf(id)).toEqual(['', 'false']);
+      expect(screen.getByTestId(`spread-${id}`).textContent).toBe('—fewer than two ratings to compare');
+    }
+    expect(screen.getByTestId(`score-${LEAD_2}`).textContent).toBe('waiting');
   });
 
   it('a participant who did not start it sees the spread and waits for the creator to agree', async () => {

@@ -3,10 +3,10 @@ import type { Criterion, Rating } from '../../../shared/qa/scorecard';
 import type { ScorecardVersionRow } from '../rows';
 import {
   DISAGREE_ABOVE,
+  distanceWords,
   oneDecimal,
   ratingChoices,
   ratingLabel,
-  signedDistance,
   spreadTable,
   type ScoredReview,
 } from './spread';
@@ -32,23 +32,42 @@ const ratingValue = (rating: Rating | ''): string => String(rating);
 const parseRatingValue = (value: string): Rating | '' =>
   /^[1-5]$/.test(value) ? Number(value) : (value as Rating | '');
 
+const NA_VS_RATED = 'Some leads said N/A and others rated it: agree whether it applies before comparing ratings.';
+
+/** A spread cell's words: the points apart, "—" with fewer than two ratings, or "N/A vs rated". */
+function SpreadWords({ spread, naVsRated = false }: { spread: number | null; naVsRated?: boolean }) {
+  if (naVsRated) return <>N/A vs rated</>;
+  if (spread !== null) return <>{oneDecimal(spread)}</>;
+  return (
+    <>
+      <span aria-hidden="true">—</span>
+      <span className="visually-hidden">fewer than two ratings to compare</span>
+    </>
+  );
+}
+
 /**
  * The calibration's spread: one row per criterion (grouped by section), one column per participant
- * with their rating, the spread in points, and the reference when it is being chosen or agreed.
+ * with their rating, the spread in points, and the reference when it is being chosen or agreed. A
+ * criterion that does not apply to the conversation says so across the row and is not compared.
  */
 export function SpreadTable({
   card,
   columns,
+  notApplicable,
   reference,
 }: {
   card: ScorecardVersionRow;
   columns: SpreadColumn[];
+  /** Ids of the criteria that do not apply to the calibration's conversation. */
+  notApplicable: ReadonlySet<string>;
   reference: ReferenceColumn | null;
 }) {
   const scored = columns.flatMap((c) => (c.review ? [c.review] : []));
-  const table = spreadTable(card, scored);
+  const table = spreadTable(card, scored, notApplicable);
   const scoreOfColumn = new Map(scored.map((r, i) => [r.reviewerId, table.scores[i] ?? null]));
   const width = columns.length + 2 + (reference ? 1 : 0);
+  const compared = new Set(table.sections.flatMap((s) => s.rows.filter((r) => r.applies).map((r) => r.criterion.id)));
   const agreed = reference?.mode === 'agreed' ? reference.ratings : null;
   const referenceScore = reference?.score ?? null;
 
@@ -104,8 +123,9 @@ export function SpreadTable({
     <div className="cal-table-wrap">
       <table className="cal-spread" data-testid="spread-table">
         <caption>
-          Ratings per criterion. The spread is the gap between the highest and lowest rating on the score’s 0–100 points
-          (N/A left out); above {DISAGREE_ABOVE} points the leads disagree.
+          Ratings per criterion. The spread is the gap between the highest and lowest rating on the score’s 0–100
+          points; the leads disagree above {DISAGREE_ABOVE} points, or when some said N/A and others rated it. “—”:
+          fewer than two ratings to compare.
         </caption>
         <thead>
           <tr>
@@ -126,29 +146,53 @@ export function SpreadTable({
                 {section.title}
               </th>
             </tr>
-            {rows.map((row) => (
-              <tr key={row.criterion.id} className={row.disagree ? 'cal-row-disagree' : undefined}>
+            {rows.map((row) => {
+              const label = (
                 <th scope="row">
                   {row.criterion.label}
                   {row.criterion.critical && <span className="cal-critical"> critical</span>}
                 </th>
-                {columns.map((c) => ratingCell(row.criterion, c))}
-                <td
-                  className="cal-spread-cell"
-                  data-testid={`spread-${row.criterion.id}`}
-                  data-spread={row.spread === null ? '' : oneDecimal(row.spread)}
-                  data-disagree={String(row.disagree)}
-                >
-                  {row.spread === null ? 'nothing to compare' : oneDecimal(row.spread)}
-                  {row.disagree && <span className="cal-disagree">disagree</span>}
-                </td>
-                {referenceCell(row.criterion)}
-              </tr>
-            ))}
+              );
+              if (!row.applies) {
+                return (
+                  <tr key={row.criterion.id} data-applies="false">
+                    {label}
+                    <td
+                      colSpan={columns.length + 1}
+                      className="cal-na"
+                      data-testid={`spread-${row.criterion.id}`}
+                      data-spread=""
+                      data-disagree="false"
+                    >
+                      Does not apply to this conversation
+                    </td>
+                    {reference && <td className="cal-reference">—</td>}
+                  </tr>
+                );
+              }
+              return (
+                <tr key={row.criterion.id} className={row.disagree ? 'cal-row-disagree' : undefined}>
+                  {label}
+                  {columns.map((c) => ratingCell(row.criterion, c))}
+                  <td
+                    className="cal-spread-cell"
+                    data-testid={`spread-${row.criterion.id}`}
+                    data-spread={row.spread === null ? '' : oneDecimal(row.spread)}
+                    data-disagree={String(row.disagree)}
+                    data-na-vs-rated={String(row.naVsRated)}
+                    title={row.naVsRated ? NA_VS_RATED : undefined}
+                  >
+                    <SpreadWords spread={row.spread} naVsRated={row.naVsRated} />
+                    {row.disagree && <span className="cal-disagree">disagree</span>}
+                  </td>
+                  {referenceCell(row.criterion)}
+                </tr>
+              );
+            })}
           </tbody>
         ))}
         <tfoot>
-          <tr>
+          <tr className={table.scoreDisagree ? 'cal-row-disagree' : undefined}>
             <th scope="row">Score</th>
             {columns.map((c) => (
               <td key={c.agentId} data-testid={`score-${c.agentId}`} className={c.review ? undefined : 'cal-waiting'}>
@@ -159,8 +203,10 @@ export function SpreadTable({
               className="cal-spread-cell"
               data-testid="spread-score"
               data-spread={table.scoreSpread === null ? '' : oneDecimal(table.scoreSpread)}
+              data-disagree={String(table.scoreDisagree)}
             >
-              {table.scoreSpread === null ? 'nothing to compare' : oneDecimal(table.scoreSpread)}
+              <SpreadWords spread={table.scoreSpread} />
+              {table.scoreDisagree && <span className="cal-disagree">disagree</span>}
             </td>
             {reference && (
               <td className="cal-reference" data-testid="reference-score">
@@ -174,12 +220,14 @@ export function SpreadTable({
               {columns.map((c) => {
                 const score = scoreOfColumn.get(c.agentId) ?? null;
                 const differ = c.review
-                  ? Object.entries(agreed).filter(([id, rating]) => c.review!.ratings[id] !== rating).length
+                  ? Object.entries(agreed).filter(
+                      ([id, rating]) => compared.has(id) && c.review!.ratings[id] !== rating,
+                    ).length
                   : 0;
                 return (
                   <td key={c.agentId} data-testid={`distance-${c.agentId}`}>
                     {c.review && score !== null && referenceScore !== null
-                      ? `${signedDistance(score, referenceScore)} points · ${differ} ${differ === 1 ? 'criterion differs' : 'criteria differ'}`
+                      ? distanceWords(score, referenceScore, differ)
                       : '—'}
                   </td>
                 );

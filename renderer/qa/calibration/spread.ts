@@ -10,8 +10,10 @@ import {
 
 /**
  * How far a calibration's leads are apart: per criterion, the spread of their ratings on the
- * 0–100 scale of the score formula (shared/qa/score.ts), N/A left out; a spread above 25 points
- * is a disagreement worth talking through before agreeing the reference.
+ * 0–100 scale of the score formula (shared/qa/score.ts). A spread above 25 points is a
+ * disagreement worth talking through before agreeing the reference, and so is one lead's N/A
+ * against another's rating (they disagree whether it applies). Criteria that do not apply to the
+ * conversation are left out.
  */
 
 export const DISAGREE_ABOVE = 25;
@@ -28,8 +30,12 @@ export interface CriterionSpread {
   criterion: Criterion;
   /** Each review's rating, in the order of the reviews given; undefined when it left it unrated. */
   ratings: (Rating | undefined)[];
-  /** max − min of the rated points; null when nobody rated it (all N/A or unrated). */
+  /** False when the criterion does not apply to the conversation: shown so, not compared. */
+  applies: boolean;
+  /** max − min of the rated points; null with fewer than two ratings to compare, or N/A against a rating. */
   spread: number | null;
+  /** Some leads said N/A and others rated it. */
+  naVsRated: boolean;
   disagree: boolean;
 }
 
@@ -38,6 +44,7 @@ export interface SpreadTable {
   /** Each review's total score, in the order of the reviews given. */
   scores: (number | null)[];
   scoreSpread: number | null;
+  scoreDisagree: boolean;
 }
 
 type Card = { sections: Section[] };
@@ -48,10 +55,21 @@ export function pointsOf(criterion: Criterion, rating: Rating | undefined): numb
   return ratingPoints(criterion, rating);
 }
 
-/** max − min, or null when there is nothing to compare. */
+/** max − min, or null with fewer than two values to compare. */
 export function spreadOf(values: readonly (number | null)[]): number | null {
   const present = values.filter((v): v is number => v !== null);
-  return present.length ? Math.max(...present) - Math.min(...present) : null;
+  return present.length >= 2 ? Math.max(...present) - Math.min(...present) : null;
+}
+
+const disagrees = (spread: number | null) => spread !== null && spread > DISAGREE_ABOVE;
+
+/**
+ * Whether a criterion is compared: it applies to the conversation, or a lead gave it a point
+ * (the server refuses points on a criterion that does not apply, so a point means the mirror
+ * holds too little of the conversation to tell).
+ */
+function isCompared(criterion: Criterion, reviews: readonly ScoredReview[], notApplicable: ReadonlySet<string>) {
+  return !notApplicable.has(criterion.id) || reviews.some((r) => pointsOf(criterion, r.ratings[criterion.id]) !== null);
 }
 
 /** The review's score: the server's, or the same formula on its ratings while the server has not answered. */
@@ -64,27 +82,42 @@ export function scoreOf(card: Card, review: Pick<ScoredReview, 'ratings' | 'scor
   }
 }
 
-export function spreadTable(card: Card, reviews: readonly ScoredReview[]): SpreadTable {
+/** The spread per criterion and of the scores; `notApplicable`: ids of criteria that do not apply here. */
+export function spreadTable(
+  card: Card,
+  reviews: readonly ScoredReview[],
+  notApplicable: ReadonlySet<string> = new Set(),
+): SpreadTable {
   const sections = card.sections.map((section) => ({
     section,
     rows: section.criteria.map((criterion): CriterionSpread => {
       const ratings = reviews.map((r) => r.ratings[criterion.id]);
-      const spread = spreadOf(ratings.map((rating) => pointsOf(criterion, rating)));
-      return { criterion, ratings, spread, disagree: spread !== null && spread > DISAGREE_ABOVE };
+      if (!isCompared(criterion, reviews, notApplicable))
+        return { criterion, ratings, applies: false, spread: null, naVsRated: false, disagree: false };
+      const points = ratings.map((rating) => pointsOf(criterion, rating));
+      const naVsRated = ratings.includes('na') && points.some((p) => p !== null);
+      const spread = naVsRated ? null : spreadOf(points);
+      return { criterion, ratings, applies: true, spread, naVsRated, disagree: naVsRated || disagrees(spread) };
     }),
   }));
   const scores = reviews.map((r) => scoreOf(card, r));
-  return { sections, scores, scoreSpread: spreadOf(scores) };
+  const scoreSpread = spreadOf(scores);
+  return { sections, scores, scoreSpread, scoreDisagree: disagrees(scoreSpread) };
 }
 
 /**
  * The reference each criterion starts from when the leads agree: N/A when most leads said N/A,
  * otherwise the median rating (the lower middle one when their number is even: the stricter
- * reading); a criterion nobody rated gets none.
+ * reading); a criterion nobody rated, or that does not apply, gets none.
  */
-export function suggestedReference(card: Card, reviews: readonly ScoredReview[]): Record<string, Rating> {
+export function suggestedReference(
+  card: Card,
+  reviews: readonly ScoredReview[],
+  notApplicable: ReadonlySet<string> = new Set(),
+): Record<string, Rating> {
   const reference: Record<string, Rating> = {};
   for (const criterion of criteriaOf(card)) {
+    if (!isCompared(criterion, reviews, notApplicable)) continue;
     const given = reviews
       .map((r) => r.ratings[criterion.id])
       .filter((r): r is Rating => r !== undefined && !ratingProblem(criterion, r));
@@ -124,4 +157,11 @@ export function oneDecimal(value: number): string {
 export function signedDistance(score: number, reference: number): string {
   const d = Math.round(score - reference);
   return d > 0 ? `+${d}` : d < 0 ? `−${-d}` : '0';
+}
+
+/** "+8 points · 1 criterion differs": a lead's score against the reference, and how many of their ratings differ. */
+export function distanceWords(score: number, reference: number, differ: number): string {
+  const points = Math.abs(Math.round(score - reference)) === 1 ? 'point' : 'points';
+  const criteria = differ === 1 ? 'criterion differs' : 'criteria differ';
+  return `${signedDistance(score, reference)} ${points} · ${differ} ${criteria}`;
 }

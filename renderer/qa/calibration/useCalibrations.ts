@@ -1,13 +1,16 @@
+import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { CHANNEL_LABELS } from '../../inbox/channels';
 import {
   AgentSchema,
   ConversationSchema,
   CustomerSchema,
+  MessageSchema,
   parseRow,
   parseRows,
   timeOf,
   type Conversation,
+  type Message,
 } from '../../conversation/rows';
 import type { SyncDb } from '../../sync/db';
 import {
@@ -19,6 +22,7 @@ import {
   type ReviewRow,
   type ScorecardVersionRow,
 } from '../rows';
+import { splitCriteria } from '../review/reviewRules';
 
 /** One calibration as the tab shows it, with what of it the mirror holds. */
 export interface CalibrationView {
@@ -31,6 +35,8 @@ export interface CalibrationView {
   mine: ReviewRow | null;
   /** The submitted reviews this lead can see, by reviewer: theirs, and once they submitted everyone's. */
   submitted: Map<string, ReviewRow>;
+  /** Ids of the criteria that do not apply to the conversation (its channel, its kinds of message). */
+  notApplicable: Set<string>;
 }
 
 export interface CalibrationBoard {
@@ -69,6 +75,14 @@ export function useCalibrations(db: SyncDb, leadId: string): CalibrationBoard | 
       ReviewRowSchema,
       await db.reviews.where('conversationId').anyOf(conversationIds).toArray(),
     ).filter((r) => r.calibrationId !== null);
+    const messages = new Map<string, Message[]>();
+    for (const id of conversationIds) {
+      const rows = await db.messages
+        .where('[conversationId+createdAt]')
+        .between([id, Dexie.minKey], [id, Dexie.maxKey])
+        .toArray();
+      messages.set(id, parseRows(MessageSchema, rows));
+    }
     const names = new Map(parseRows(AgentSchema, await db.agents.toArray()).map((a) => [a.id, a.name || a.id]));
 
     const views = calibrations.map((calibration, i): CalibrationView => {
@@ -79,6 +93,12 @@ export function useCalibrations(db: SyncDb, leadId: string): CalibrationBoard | 
           submitted.set(review.reviewerId, review);
       }
       const conversation = conversations.get(calibration.conversationId) ?? null;
+      const card = parseRow(ScorecardVersionRowSchema, cards[i]);
+      // Without the conversation here, every criterion is shown as applying.
+      const notApplicable =
+        card && conversation
+          ? splitCriteria(card, conversation.channel, messages.get(conversation.id) ?? []).notApplicable
+          : [];
       return {
         calibration,
         conversation,
@@ -87,9 +107,10 @@ export function useCalibrations(db: SyncDb, leadId: string): CalibrationBoard | 
           conversation?.customerId ? (customers.get(conversation.customerId) ?? null) : null,
           calibration.conversationId,
         ),
-        card: parseRow(ScorecardVersionRowSchema, cards[i]),
+        card,
         mine: submitted.get(leadId) ?? own.find((r) => r.reviewerId === leadId) ?? null,
         submitted,
+        notApplicable: new Set(notApplicable.map((c) => c.id)),
       };
     });
     return { calibrations: views, names };

@@ -9,6 +9,7 @@ import {
   COMMENT_MAX,
   commentProblem,
   DECISION_LABELS,
+  decisionsFor,
   ratingChoices,
   ratingFromValue,
   ratingValue,
@@ -16,8 +17,6 @@ import {
   type Decision,
 } from './disputeWords';
 import { scoreWith } from './reviewLookups';
-
-const DECISIONS: Decision[] = ['accepted', 'partly_accepted', 'rejected'];
 
 /** What a decision was before the server refused it: the form starts from it so nothing typed is lost. */
 export interface DecisionDraft {
@@ -27,8 +26,9 @@ export interface DecisionDraft {
 }
 
 /**
- * The lead decides an open dispute: accept or partly accept with the criterion's new rating, or
- * reject; a comment for the agent either way. Queued as a `dispute.decide` op (offline too).
+ * The lead decides an open dispute: accept (or, on a scale, partly accept) with the criterion's
+ * new rating, or reject; a comment for the agent either way. Queued as a `dispute.decide` op
+ * (offline too).
  */
 export function DecisionForm({
   disputeId,
@@ -50,7 +50,11 @@ export function DecisionForm({
   initial?: DecisionDraft | undefined;
 }) {
   const { connection } = useSync()!;
-  const [decision, setDecision] = useState<Decision | null>(initial?.decision ?? null);
+  const decisions = decisionsFor(criterion);
+  // A refused draft may hold a decision this criterion no longer offers (partly accepting a yes/no).
+  const [decision, setDecision] = useState<Decision | null>(
+    initial && decisions.includes(initial.decision) ? initial.decision : null,
+  );
   const [rating, setRating] = useState(initial?.rating === undefined ? '' : ratingValue(initial.rating));
   // The rating follows the decision (Accept suggests one) until the lead picks one.
   const [ratingPicked, setRatingPicked] = useState(initial?.rating !== undefined);
@@ -73,9 +77,14 @@ export function DecisionForm({
   };
 
   const problem = (): string | null => {
-    if (!decision) return 'Choose whether you accept, partly accept or reject this dispute.';
+    if (!decision)
+      return decisions.includes('partly_accepted')
+        ? 'Choose whether you accept, partly accept or reject this dispute.'
+        : 'Choose whether you accept or reject this dispute.';
     if (needsRating && chosen === null)
       return `Choose the new rating: ${decision === 'accepted' ? 'an accepted' : 'a partly accepted'} dispute changes the rating.`;
+    if (decision === 'partly_accepted' && chosen === current)
+      return `A partly accepted dispute changes the rating: choose a rating other than the current one (${ratingWords(current, criterion)}), or reject the dispute.`;
     return commentProblem(comment, `Write a comment telling ${agentName} why you decided this.`);
   };
 
@@ -124,7 +133,7 @@ export function DecisionForm({
     >
       <fieldset className="qd-decisions">
         <legend>Decision</legend>
-        {DECISIONS.map((d) => (
+        {decisions.map((d) => (
           <label key={d} className="qd-radio">
             <input
               type="radio"

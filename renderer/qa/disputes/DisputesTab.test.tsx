@@ -196,6 +196,33 @@ describe('Disputes (the lead decides the team’s disputes)', () => {
     expect(connection.ops()).toHaveLength(0);
   });
 
+  it('offers only Accept and Reject on a yes/no criterion: there is no part of a yes', async () => {
+    renderQa(<DisputesTab />, { db, connection });
+    const item = await itemOf(D_GREETING);
+    expect(within(item).getByTestId('decision-accepted')).toBeTruthy();
+    expect(within(item).getByTestId('decision-rejected')).toBeTruthy();
+    expect(within(item).queryByTestId('decision-partly_accepted')).toBeNull();
+    await userEvent.click(within(item).getByTestId('send-decision'));
+    expect(within(item).getByTestId('decision-error').textContent).toBe(
+      'Choose whether you accept or reject this dispute.',
+    );
+    // The scale criterion still offers all three.
+    expect(within(await itemOf(D_EMPATHY)).getByTestId('decision-partly_accepted')).toBeTruthy();
+  });
+
+  it('refuses to partly accept with the current rating, with a sentence', async () => {
+    renderQa(<DisputesTab />, { db, connection });
+    const item = await itemOf(D_EMPATHY);
+    await userEvent.click(within(item).getByTestId('decision-partly_accepted'));
+    await userEvent.selectOptions(within(item).getByTestId('decision-rating'), '2');
+    await userEvent.type(within(item).getByTestId('decision-comment'), 'Some of it.');
+    await userEvent.click(within(item).getByTestId('send-decision'));
+    expect(within(item).getByTestId('decision-error').textContent).toBe(
+      'A partly accepted dispute changes the rating: choose a rating other than the current one (2 of 5), or reject the dispute.',
+    );
+    expect(connection.ops()).toHaveLength(0);
+  });
+
   it('partly accepts with the rating the lead picks (none suggested)', async () => {
     renderQa(<DisputesTab />, { db, connection });
     const item = await itemOf(D_EMPATHY);
@@ -271,6 +298,29 @@ describe('Disputes (the lead decides the team’s disputes)', () => {
     expect(within(item).getByTestId<HTMLInputElement>('decision-partly_accepted').checked).toBe(true);
     expect(within(item).getByTestId<HTMLSelectElement>('decision-rating').value).toBe('3');
     expect(within(item).getByTestId<HTMLTextAreaElement>('decision-comment').value).toBe('Half right.');
+  });
+
+  it('starts without a decision when a refused draft partly accepted a yes/no criterion', async () => {
+    await db.syncIssues.put({
+      id: 'issue-2',
+      op: {
+        opId: '0190a5e0-0000-4000-8000-0000000000f4',
+        clientId: '0190a5e0-0000-4000-8000-0000000000f2',
+        seq: 10,
+        createdAt: '2026-11-22T10:00:00.000Z',
+        type: 'dispute.decide',
+        payload: { disputeId: D_GREETING, decision: 'partly_accepted', comment: 'Half a greeting.', rating: 'yes' },
+      },
+      reason: 'invalid_op',
+      detail: '“Greets the customer by name” is rated yes or no: accept the dispute or reject it.',
+      createdAt: 2,
+    });
+    renderQa(<DisputesTab />, { db, connection });
+    const item = await itemOf(D_GREETING);
+    expect(within(item).getByTestId('dispute-refused').textContent).toContain('Half a greeting.');
+    expect(within(item).queryByTestId('decision-partly_accepted')).toBeNull();
+    expect(within(item).getByTestId<HTMLInputElement>('decision-accepted').checked).toBe(false);
+    expect(within(item).getByTestId<HTMLTextAreaElement>('decision-comment').value).toBe('Half a greeting.');
   });
 
   it('opens the disputed review in the review workspace', async () => {

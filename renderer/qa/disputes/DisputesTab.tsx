@@ -46,7 +46,8 @@ async function loadLeadDisputes(db: SyncDb): Promise<LeadDisputes> {
 
 /**
  * The lead's "Disputes": agents contesting a criterion of a submitted review. An open one is
- * decided here (accept or partly accept with the new rating, or reject); every step stays shown.
+ * decided here (accept, or on a scale partly accept, with the new rating; or reject); every step
+ * stays shown.
  */
 export function DisputesTab() {
   const { db } = useSync()!;

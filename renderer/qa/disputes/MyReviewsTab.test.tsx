@@ -80,6 +80,7 @@ describe('My reviews (the agent’s own submitted reviews and disputes)', () => 
       }),
       review(REVIEW_CALL, {
         conversationId: 'conv-call',
+        ratings: { greeting: 'yes', empathy: 4, script: 2 },
         reviewerId: LEAD_2,
         scorecardVersion: 1,
         score: 100,
@@ -141,10 +142,28 @@ describe('My reviews (the agent’s own submitted reviews and disputes)', () => 
       within(within(detail).getByTestId(`criterion-${id}`)).getByTestId('criterion-rating');
     expect(rating('empathy').textContent).toBe('3 of 5');
     expect(rating('pii').textContent).toBe('Yes');
-    expect(rating('script').textContent).toBe('Not applicable');
+    // The phone script does not apply to an X post: said so, not "Not applicable" or "Not rated", and not disputable.
+    const script = within(detail).getByTestId('criterion-script');
+    expect(rating('script').textContent).toBe('Does not apply to this conversation');
+    expect(script.dataset.applies).toBe('false');
+    expect(within(script).queryByTestId('dispute-button')).toBeNull();
+    expect(within(greeting).getByTestId('dispute-button')).toBeTruthy();
     expect(within(detail).getByTestId('review-scorecard').textContent).toBe('Customer care, version 2');
     expect(within(detail).getByTestId('review-score').textContent).toBe('62');
     expect(within(detail).getByTestId('review-feedback').textContent).toBe('Good recovery, but greet Jordan by name.');
+  });
+
+  it('on a call, says a criterion for public posts does not apply (no dispute) and the phone script is rated', async () => {
+    renderQa(<MyReviewsTab />, { db, connection, agentId: AGENT, role: 'agent' });
+    const detail = await openReview(REVIEW_CALL);
+    const pii = within(detail).getByTestId('criterion-pii');
+    expect(within(pii).getByTestId('criterion-rating').textContent).toBe('Does not apply to this conversation');
+    expect(within(pii).queryByTestId('dispute-button')).toBeNull();
+    const script = within(detail).getByTestId('criterion-script');
+    expect(script.dataset.applies).toBe('true');
+    expect(within(script).getByTestId('criterion-rating').textContent).toBe('2 of 3');
+    expect(within(script).getByTestId('dispute-button')).toBeTruthy();
+    expect(detail.textContent).not.toContain('Not rated');
   });
 
   it('quotes what each comment points at: a message’s first 80 characters, a text range exactly, a call’s time span', async () => {

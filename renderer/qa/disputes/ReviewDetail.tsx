@@ -1,11 +1,13 @@
+import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useId, useState } from 'react';
 import { displayScore } from '../../../shared/qa/score';
 import type { Criterion, Section } from '../../../shared/qa/scorecard';
-import { MessageSchema, parseRows, type Message } from '../../conversation/rows';
+import { ConversationSchema, MessageSchema, parseRow, parseRows, type Message } from '../../conversation/rows';
 import { formatWhen } from '../../conversation/words';
 import { useSync } from '../../sync/ui/syncContext';
 import type { DisputeRow, ReviewComment, ReviewRow } from '../rows';
+import { splitCriteria } from '../review/reviewRules';
 import type { DisputeOps } from './disputeOps';
 import { DisputeForm } from './DisputeForm';
 import { DisputeSteps, RefusedNotice } from './DisputeSteps';
@@ -24,7 +26,8 @@ function anchorWords(anchor: ReviewComment['anchor'], messages: Map<string, Mess
 /**
  * One of the agent's submitted reviews, read-only: each criterion's rating with its guidance, the
  * lead's feedback and anchored comments, and per criterion the disputes with every step, or a
- * Dispute action when none is open.
+ * Dispute action when none is open. A criterion that does not apply to the conversation (its
+ * channel, its kinds of message) says so and cannot be disputed.
  */
 export function ReviewDetail({
   review,
@@ -41,11 +44,24 @@ export function ReviewDetail({
   const titleId = useId();
   const [disputing, setDisputing] = useState<string | null>(null);
   const card = cardOf(lookups, review);
-  const messageIds = review.comments.flatMap((c) => (c.anchor.kind === 'time' ? [] : [c.anchor.messageId]));
-  const messages = useLiveQuery(
-    async () =>
-      new Map(parseRows(MessageSchema, (await db.messages.bulkGet(messageIds)).filter(Boolean)).map((m) => [m.id, m])),
-    [db, messageIds.join('\n')],
+  // The conversation and its messages: what comments point at, and which criteria apply.
+  const conversation = useLiveQuery(async () => {
+    const id = review.conversationId;
+    const row = parseRow(ConversationSchema, await db.conversations.get(id));
+    const rows = await db.messages
+      .where('[conversationId+createdAt]')
+      .between([id, Dexie.minKey], [id, Dexie.maxKey])
+      .toArray();
+    return { channel: row?.channel ?? null, messages: parseRows(MessageSchema, rows) };
+  }, [db, review.conversationId]);
+  // Without the conversation (or the scorecard) here, every criterion is shown as applying. One
+  // given a point applied when it was scored (the server refuses others): the mirror holds too little.
+  const notApplicable = new Set(
+    card && conversation?.channel
+      ? splitCriteria(card, conversation.channel, conversation.messages)
+          .notApplicable.filter((c) => review.ratings[c.id] === undefined || review.ratings[c.id] === 'na')
+          .map((c) => c.id)
+      : [],
   );
 
   // Without its scorecard version the criteria are still listed, by id, so each can be disputed.
@@ -70,6 +86,9 @@ export function ReviewDetail({
     sections.flatMap((s) => s.criteria).find((c) => c.id === criterionId)?.label ?? criterionId;
   const who = (id: string) => nameOf(lookups, id);
 
+  // Shown once what applies is known, so no criterion flickers from rated to not applying.
+  if (!conversation) return <p className="qd-muted qd-placeholder">Opening the review…</p>;
+  const messages = new Map(conversation.messages.map((m) => [m.id, m]));
   return (
     <article className="qd-detail" aria-labelledby={titleId} data-testid="my-review">
       <h3 id={titleId}>{conversationTitle(lookups, review.conversationId)}</h3>
@@ -106,6 +125,7 @@ export function ReviewDetail({
                 criterionId={criterion.id}
                 review={review}
                 criterion={card ? criterion : null}
+                applies={!notApplicable.has(criterion.id)}
                 label={criterion.label}
                 guidance={criterion.guidance}
                 disputes={disputes.filter((d) => d.criterionId === criterion.id)}
@@ -139,7 +159,7 @@ export function ReviewDetail({
             {review.comments.map((comment) => (
               <li key={comment.id} data-testid="review-comment">
                 <p className="qd-anchor" data-testid="comment-anchor">
-                  {messages ? anchorWords(comment.anchor, messages) : 'Finding the message…'}
+                  {anchorWords(comment.anchor, messages)}
                 </p>
                 {comment.criterionId && <p className="qd-muted">About “{labelOf(comment.criterionId)}”</p>}
                 <p className="qd-comment">{comment.body}</p>
@@ -160,6 +180,7 @@ function CriterionRow({
   criterionId: id,
   review,
   criterion,
+  applies,
   label,
   guidance,
   disputes,
@@ -172,6 +193,8 @@ function CriterionRow({
   review: ReviewRow;
   /** Null when the scorecard version is not here: the rating then shows without its scale. */
   criterion: Criterion | null;
+  /** False when the criterion does not apply to the conversation: nothing to rate, nothing to dispute. */
+  applies: boolean;
   label: string;
   guidance: string;
   disputes: DisputeRow[];
@@ -190,11 +213,11 @@ function CriterionRow({
   const ordered = [...disputes].sort((a, b) => openedAt(a).localeCompare(openedAt(b)));
 
   return (
-    <li className="qd-criterion" data-testid={`criterion-${id}`}>
+    <li className="qd-criterion" data-testid={`criterion-${id}`} data-applies={String(applies)}>
       <div className="qd-criterion-head">
         <span className="qd-criterion-label">{label}</span>
-        <span className="qd-rating" data-testid="criterion-rating">
-          {ratingWords(rating, criterion)}
+        <span className={applies ? 'qd-rating' : 'qd-rating qd-muted'} data-testid="criterion-rating">
+          {applies ? ratingWords(rating, criterion) : 'Does not apply to this conversation'}
         </span>
       </div>
       {guidance && <p className="qd-muted qd-guidance">{guidance}</p>}
@@ -218,6 +241,7 @@ function CriterionRow({
       )}
 
       {!open &&
+        applies &&
         rating !== undefined &&
         (disputing ? (
           <DisputeForm

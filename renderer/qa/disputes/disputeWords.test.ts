@@ -5,6 +5,7 @@ import {
   acceptDefault,
   clock,
   commentProblem,
+  decisionsFor,
   firstChars,
   ratingChoices,
   ratingFromValue,
@@ -67,6 +68,12 @@ describe('dispute words', () => {
     expect(commentProblem('x'.repeat(5001), 'Say why.')).toBe(
       'The comment is 5,001 characters long; shorten it to 5,000 or fewer.',
     );
+  });
+
+  it('offers Accept and Reject on a yes/no criterion, and Partly accept too on a scale', () => {
+    expect(decisionsFor(greeting!)).toEqual(['accepted', 'rejected']);
+    expect(decisionsFor(empathy!)).toEqual(['accepted', 'partly_accepted', 'rejected']);
+    expect(decisionsFor(null)).toEqual(['accepted', 'partly_accepted', 'rejected']);
   });
 
   it('names the scorecard version a review was scored with', () => {

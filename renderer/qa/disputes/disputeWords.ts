@@ -37,6 +37,14 @@ export const DECISION_LABELS: Record<Decision, string> = {
   rejected: 'Reject',
 };
 
+/**
+ * The decisions a criterion's dispute can get: a yes/no criterion is accepted or rejected (there
+ * is no part of a yes); a scale can also be partly accepted. Unknown criterion: all three.
+ */
+export function decisionsFor(criterion: Criterion | null): Decision[] {
+  return criterion?.scale === 'yes_no' ? ['accepted', 'rejected'] : ['accepted', 'partly_accepted', 'rejected'];
+}
+
 /** 75_000 → "1:15": a moment of a call, from its start. */
 export function clock(ms: number): string {
   const seconds = Math.floor(ms / 1000);

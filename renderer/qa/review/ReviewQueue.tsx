@@ -41,6 +41,12 @@ export function ReviewQueue() {
     ]);
     return {
       assignments: parseRows(AssignmentRowSchema, assignments).filter((a) => a.leadId === me),
+      // Submitted here, maybe offline: the assignment is done even before the server says so.
+      submittedHere: new Set(
+        parseRows(ReviewRowSchema, reviews)
+          .filter((r) => r.reviewerId === me && r.status === 'submitted' && !r.calibrationId)
+          .map((r) => r.conversationId),
+      ),
       reviews: parseRows(ReviewRowSchema, reviews).filter((r) => r.reviewerId === me && !r.calibrationId),
       newest: newestVersions(parseRows(ScorecardVersionRowSchema, cards)),
       resolved: parseRows(ConversationSchema, conversations),
@@ -66,6 +72,7 @@ export function ReviewQueue() {
     openReview({ conversationId, scorecardId: card.scorecardId, scorecardVersion: card.version });
   };
   const drafts = data.reviews.filter((r) => r.status === 'draft');
+  const assignments = data.assignments.filter((a) => !data.submittedHere.has(a.conversationId));
   const submitted = data.reviews
     .filter((r) => r.status === 'submitted')
     .sort((a, b) => (b.submittedAt ?? '').localeCompare(a.submittedAt ?? ''))
@@ -85,11 +92,11 @@ export function ReviewQueue() {
         <p className="notice">No scorecard is published yet. Publish one under “Scorecards and sampling” first.</p>
       )}
       <h3>Assigned to you</h3>
-      {data.assignments.length === 0 ? (
+      {assignments.length === 0 ? (
         <p className="rv-empty">Nothing assigned. Sampling rules assign resolved conversations every ten minutes.</p>
       ) : (
         <ul className="rq-list">
-          {data.assignments.map((a) => (
+          {assignments.map((a) => (
             <li key={a.id} data-testid="assignment" data-conversation-id={a.conversationId}>
               <span className="rq-title">{title(byId.get(a.conversationId), a.conversationId)}</span>
               <span className="rq-meta">
@@ -139,7 +146,7 @@ export function ReviewQueue() {
           <input
             type="search"
             value={query}
-            placeholder="Customer, channel or subject"
+            placeholder="Customer or channel"
             onChange={(e) => setQuery(e.target.value)}
             data-testid="review-search"
           />

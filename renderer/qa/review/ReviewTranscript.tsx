@@ -82,6 +82,7 @@ export function ReviewTranscript({
   pointer,
   onPoint,
   evidenceIds,
+  criterionLabels,
 }: {
   messages: readonly Message[];
   customerName: string;
@@ -92,6 +93,8 @@ export function ReviewTranscript({
   onPoint?: (pointer: Pointer) => void;
   /** Messages the focused criterion's automatic evidence is about. */
   evidenceIds: ReadonlySet<string>;
+  /** Criterion id to label: what a comment is about. */
+  criterionLabels: ReadonlyMap<string, string>;
 }) {
   const spans = useMemo(() => transcriptSpans(messages), [messages]);
   const byMessage = useMemo(() => commentsByMessage(comments, spans), [comments, spans]);
@@ -174,7 +177,12 @@ export function ReviewTranscript({
               <ul className="rv-comments" aria-label="Review comments">
                 {mine.map((c) => (
                   <li key={c.id} className="rv-comment" data-testid="review-comment" data-anchor={c.anchor.kind}>
-                    <span className="rv-comment-anchor">{describeAnchor(c.anchor, byId)}</span>
+                    <span className="rv-comment-anchor">
+                      {c.anchor.kind === 'message' ? 'On this message' : describeAnchor(c.anchor, byId)}
+                      {c.criterionId && criterionLabels.get(c.criterionId)
+                        ? ` · about “${criterionLabels.get(c.criterionId)}”`
+                        : ''}
+                    </span>
                     <span className="rv-comment-author">{agentNames.get(c.authorId) ?? 'A lead'}:</span>{' '}
                     <span className="rv-comment-body">{c.body}</span>
                   </li>

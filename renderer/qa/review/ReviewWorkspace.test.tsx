@@ -200,6 +200,21 @@ describe('ReviewWorkspace', () => {
     expect(within(screen.getByTestId('criterion-empathy')).getByTestId('rating-read').textContent).toBe('3 of 5');
   });
 
+  it('will not submit without the criteria that cannot be left out, and goes to the first of them', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response(JSON.stringify({ checks: [] }), { status: 200 }))),
+    );
+    open();
+    fireEvent.click(await screen.findByTestId('rate-script-2'));
+    fireEvent.click(screen.getByTestId('submit-review'));
+    expect((await screen.findByTestId('review-problem')).textContent).toBe(
+      'Rate “Shows empathy” before submitting: it cannot be marked not applicable.',
+    );
+    expect(screen.getByTestId('criterion-empathy').dataset.focused).toBe('true');
+    expect(connection.ops('review.submit')).toEqual([]);
+  });
+
   it('names the version a past review was scored with, not the newest', async () => {
     await db.reviews.put({
       id: 'rev-old',

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { messageKinds, unratedRequired, unratedSentence } from '../../../shared/qa/applicability';
 import { displayScore, scoreReview } from '../../../shared/qa/score';
 import type { Rating } from '../../../shared/qa/scorecard';
 import { CHANNEL_LABELS } from '../../inbox/channels';
@@ -10,7 +11,7 @@ import { parseRow } from '../../conversation/rows';
 import { ReviewRowSchema, type ReviewRow } from '../rows';
 import { CriteriaPanel } from './CriteriaPanel';
 import { ReviewTranscript, pointerAnchor, type Pointer } from './ReviewTranscript';
-import { describeAnchor, ratingForKey, splitCriteria, withAutoRatings } from './reviewRules';
+import { describeAnchor, keysFor, ratingForKey, splitCriteria, withAutoRatings } from './reviewRules';
 import { useAutoChecks, useReviewData } from './useReviewData';
 import './review.css';
 
@@ -48,6 +49,7 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
     [card, conversation, messages],
   );
   const applicable = useMemo(() => split?.applicable ?? [], [split]);
+  const shapeOf = () => ({ channel: conversation!.channel, kinds: messageKinds(messages) });
   const applicableIds = useMemo(() => new Set(applicable.map((c) => c.id)), [applicable]);
   const autoById = useMemo(() => new Map(auto.results.map((r) => [r.criterionId, r])), [auto.results]);
   const ratings = useMemo(
@@ -178,6 +180,12 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
         setProblem('Rate at least one criterion before submitting.');
         return;
       }
+      const missing = unratedRequired(latest.current.applicable, wanted, shapeOf());
+      if (missing.length) {
+        setFocusedId(missing[0]!.id);
+        setProblem(unratedSentence(missing));
+        return;
+      }
       const typed = latest.current.typed;
       const changed =
         !row ||
@@ -199,7 +207,10 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
   const rateByKey = (key: string) => {
     if (readOnly || !focused) return;
     const rating = ratingForKey(focused, key);
-    if (rating === null) return;
+    if (rating === null) {
+      setProblem(`${key} is not on the scale of “${focused.label}”: ${keysFor(focused)}.`);
+      return;
+    }
     rate(focused.id, rating);
     move(1);
   };
@@ -287,6 +298,7 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
   }
 
   const byId = new Map(messages.map((m) => [m.id, m]));
+  const criterionLabels = new Map(card.sections.flatMap((sec) => sec.criteria.map((c) => [c.id, c.label] as const)));
   const evidenceIds = new Set(focused ? (autoById.get(focused.id)?.messageIds ?? []) : []);
   const agentName = conversation.assignedAgentId
     ? (data.agentNames.get(conversation.assignedAgentId) ?? 'the agent')
@@ -331,6 +343,7 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
             pointer={pointer}
             {...(readOnly ? {} : { onPoint: setPointer })}
             evidenceIds={evidenceIds}
+            criterionLabels={criterionLabels}
           />
           {!readOnly && (
             <form
@@ -419,7 +432,7 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
               <p data-testid="unrated-count">
                 {unrated.length === 0
                   ? 'Every criterion that applies is rated.'
-                  : `${unrated.length} criteria not rated yet; they leave the score.`}
+                  : `${unrated.length} ${unrated.length === 1 ? 'criterion' : 'criteria'} not rated yet; ${unrated.length === 1 ? 'it leaves' : 'they leave'} the score.`}
               </p>
               <button type="button" className="primary" onClick={submit} data-testid="submit-review">
                 Submit review (Ctrl+Enter)

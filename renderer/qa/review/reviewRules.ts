@@ -76,6 +76,14 @@ export function ratingForKey(criterion: Criterion, key: string): Rating | null {
   return Number.isInteger(point) && point >= 1 && point <= scalePoints(criterion.scale) ? point : null;
 }
 
+/** The keys that rate a criterion, in words (a key that does not fit says this). */
+export function keysFor(criterion: Criterion): string {
+  const na = criterion.allowNa ? ', 0 not applicable' : '';
+  return criterion.scale === 'yes_no'
+    ? `y or 2 for yes, n or 1 for no${na}`
+    : `1 to ${scalePoints(criterion.scale)}${na}`;
+}
+
 /** A rating in words: Yes, No, 3 of 5, Not applicable. */
 export function ratingWords(criterion: Criterion, rating: Rating | undefined): string {
   if (rating === undefined) return 'Not rated';
@@ -100,24 +108,32 @@ export interface Span {
 }
 
 /**
- * Where each transcript segment sits in the call: the offsets the telephony platform gave
- * (`startMs`/`endMs`), or, for segments without them, the time since the first segment.
+ * Where each transcript line sits in the call. When the telephony platform gave every line its
+ * offsets (`startMs`/`endMs`), those; otherwise (system lines such as "Call answered" carry none,
+ * and mixing two clocks would put lines out of order) the time since the first line, each lasting
+ * until the next one starts.
  */
 export function transcriptSpans(messages: readonly Message[]): Map<string, Span> {
   const segments = messages.filter((m) => m.direction === 'transcript');
-  const first = segments.map((m) => Date.parse(m.createdAt ?? '')).find((t) => !Number.isNaN(t)) ?? 0;
+  const given = segments.map((m) => {
+    const { startMs, endMs } = m as Record<string, unknown>;
+    return typeof startMs === 'number' && typeof endMs === 'number' && endMs >= startMs ? { startMs, endMs } : null;
+  });
   const spans = new Map<string, Span>();
-  for (const m of segments) {
-    const start = (m as Record<string, unknown>).startMs;
-    const end = (m as Record<string, unknown>).endMs;
-    if (typeof start === 'number' && typeof end === 'number' && end >= start) {
-      spans.set(m.id, { startMs: start, endMs: Math.max(end, start + 1) });
-      continue;
-    }
-    const at = Date.parse(m.createdAt ?? '');
-    const offset = Number.isNaN(at) ? 0 : Math.max(0, at - first);
-    spans.set(m.id, { startMs: offset, endMs: offset + 1000 });
+  if (given.every((g) => g !== null)) {
+    segments.forEach((m, i) =>
+      spans.set(m.id, { startMs: given[i]!.startMs, endMs: Math.max(given[i]!.endMs, given[i]!.startMs + 1) }),
+    );
+    return spans;
   }
+  const times = segments.map((m) => Date.parse(m.createdAt ?? ''));
+  const first = times.find((t) => !Number.isNaN(t)) ?? 0;
+  const offsets = times.map((t) => (Number.isNaN(t) ? 0 : Math.max(0, t - first)));
+  segments.forEach((m, i) => {
+    const start = offsets[i]!;
+    const next = offsets.slice(i + 1).find((o) => o > start);
+    spans.set(m.id, { startMs: start, endMs: next ?? start + 1000 });
+  });
   return spans;
 }
 

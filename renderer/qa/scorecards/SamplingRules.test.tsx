@@ -46,7 +46,7 @@ describe('Scorecards and sampling tab: sampling rules', () => {
     const rule = await screen.findByTestId('sampling-rule-rule-1');
     await waitFor(() =>
       expect(rule.textContent).toBe(
-        'Weekly picksEach week, up to 2 resolved conversations of every agent go to the least busy of Lee Lead and Kim Lead to review with “Customer care”.',
+        'Weekly picksEach week, up to 2 resolved conversations of every agent go to Lee Lead or Kim Lead (the agent’s own team lead first, else the least busy) to review with “Customer care”.',
       ),
     );
   });
@@ -92,7 +92,7 @@ describe('Scorecards and sampling tab: sampling rules', () => {
     await userEvent.click(input('rule-risk-reopened'));
 
     expect(screen.getByTestId('rule-summary').textContent).toBe(
-      'Every conversation resolved in the last two weeks that had sentiment at or below −3, breached its SLA, was a public complaint (a negative X or Facebook post) from someone with at least 5,000 followers, took longer than 45 minutes from first contact to resolution or was reopened goes to the least busy of Kim Lead and Ola Lead to review with “Customer care”.',
+      'Every conversation resolved in the last two weeks that had sentiment at or below −3, breached its SLA, was a public complaint (a negative X or Facebook post) from someone with at least 5,000 followers, took longer than 45 minutes from first contact to resolution or was reopened goes to Kim Lead or Ola Lead (the agent’s own team lead first, else the least busy) to review with “Customer care”.',
     );
     await userEvent.click(screen.getByTestId('save-rule'));
     await screen.findByTestId('rule-saved');

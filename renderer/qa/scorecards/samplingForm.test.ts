@@ -50,7 +50,7 @@ describe('sampling rule form', () => {
       'Each week, up to 1 resolved conversation of every agent goes to Lee to review with “Care”.',
     );
     expect(describeRule({ kind: 'random_share', share: 0.07 }, 'Care', ['Lee', 'Kim', 'Ola'])).toBe(
-      'About 7 % of the conversations resolved in the last two weeks, picked at random, go to the least busy of Lee, Kim and Ola to review with “Care”.',
+      'About 7 % of the conversations resolved in the last two weeks, picked at random, go to Lee, Kim or Ola (the agent’s own team lead first, else the least busy) to review with “Care”.',
     );
     expect(describeRule({ kind: 'risk', reopened: true }, 'Care', ['Lee'])).toBe(
       'Every conversation resolved in the last two weeks that was reopened goes to Lee to review with “Care”.',

@@ -136,10 +136,10 @@ export function buildRule(
 
 const minus = (n: number) => String(n).replace('-', '−');
 
-/** "Lee", "Lee or Kim", "the least busy of Lee, Kim and Ola". */
+/** "Lee", or "Lee, Kim or Ola (the agent's own team lead first, else the least busy)": as server/qa/sampling.ts picks. */
 function reviewers(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? 'nobody';
-  return `the least busy of ${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)!} (the agent’s own team lead first, else the least busy)`;
 }
 
 function anyOf(clauses: readonly string[]): string {
