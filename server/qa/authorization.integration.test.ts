@@ -657,7 +657,7 @@ describe.each(DB_KINDS)('QA authorisation on %s', { timeout: 60_000 }, (kind) =>
       const answer = await callApi(t, tokens.dana, 'GET', `/api/qa/quality.csv?${window}&agentId=omar&groupBy=team`);
       expect(answer.status).toBe(200);
       expect((answer.body as string).split('\r\n').filter(Boolean).slice(1)).toEqual([
-        expect.stringMatching(/^dana,\d{4}-\d{2}-\d{2},75\.0,1$/),
+        expect.stringMatching(/^dana,dana,\d{4}-\d{2}-\d{2},75\.0,1$/),
       ]);
     });
 

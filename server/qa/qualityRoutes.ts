@@ -31,11 +31,18 @@ const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 /** RFC 4180: quote a field only when it holds a comma, a quote or a line break. */
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
+/** The group's id, then its name (a spreadsheet reads names; the id keeps rows joinable). */
 export function qualityCsv(groupBy: QualityQuery['groupBy'], rows: readonly QualityRow[]): string {
-  const lines = [`${groupBy},bucket_start,quality_score,reviews`];
+  const lines = [`${groupBy},name,bucket_start,quality_score,reviews`];
   for (const row of rows) {
     lines.push(
-      [csvField(row.group ?? ''), dayOf(row.bucketStart), row.score.toFixed(1), String(row.reviews)].join(','),
+      [
+        csvField(row.group ?? ''),
+        csvField(row.label ?? ''),
+        dayOf(row.bucketStart),
+        row.score.toFixed(1),
+        String(row.reviews),
+      ].join(','),
     );
   }
   return `${lines.join('\r\n')}\r\n`;

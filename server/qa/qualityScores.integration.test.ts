@@ -31,7 +31,10 @@ const REVIEWS: [string, string, string, string, number | null, 'draft' | 'submit
   ['r8', 'dana', 'chat', 'card-a', null, 'submitted', '2026-01-06T10:00:00Z'],
   ['r9', 'eli', 'chat', 'card-a', 10, 'draft', '2026-01-06T10:00:00Z'],
   ['r10', 'dana', 'chat', 'card-a', 5, 'submitted', '2026-01-19T00:00:00Z'],
+  // After the window: the only review of an agent without a team.
+  ['r11', 'gus', 'chat', 'card-a', 50, 'submitted', '2026-02-03T10:00:00Z'],
 ];
+const FEBRUARY = { from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-03-01T00:00:00Z') };
 
 /** Quality scores in SQL and over HTTP, with the lead/agent/admin scoping. */
 describe.each(DB_KINDS)('QA quality scores on %s', { timeout: 60_000 }, (kind) => {
@@ -41,16 +44,18 @@ describe.each(DB_KINDS)('QA quality scores on %s', { timeout: 60_000 }, (kind) =
 
   beforeAll(async () => {
     t = await startTestServer(kind);
-    await t.addAgent({ id: 'dana' });
-    await t.addAgent({ id: 'eli' });
-    await t.addAgent({ id: 'fay', team: 't2' });
+    await t.addAgent({ id: 'dana', name: 'Dana Díaz' });
+    await t.addAgent({ id: 'eli', name: 'Eli Park' });
+    await t.addAgent({ id: 'fay', name: 'Fay Ng', team: 't2' });
+    await t.addAgent({ id: 'gus', name: 'Gus Lowe', team: null });
     await t.addAgent({ id: 'lee', role: 'lead' });
     await t.addAgent({ id: 'lou', role: 'lead', team: 't2' });
     await t.addAgent({ id: 'nat', role: 'lead', team: null });
     await t.addAgent({ id: 'ada', role: 'admin', team: null });
     await t.db.query("insert into customers (id, display_name) values ('cust', 'Customer')");
     await t.db.exec(
-      `insert into scorecards (id, name) values ('card-a', 'A'), ('card-b', 'B');
+      `update teams set name = 'Social care' where id = 't1';
+       insert into scorecards (id, name) values ('card-a', 'Customer care'), ('card-b', 'Billing, "returns"');
        insert into scorecard_versions (scorecard_id, version, definition, published_at)
          values ('card-a', 1, '{"name":"A","sections":[]}', now()), ('card-b', 1, '{"name":"B","sections":[]}', now())`,
     );
@@ -80,6 +85,7 @@ describe.each(DB_KINDS)('QA quality scores on %s', { timeout: 60_000 }, (kind) =
   const scores = async (query: Partial<QualityQuery>) =>
     (await qualityScores(t.db, { groupBy: 'agent', bucket: 'week', ...WINDOW, ...query })).map((row) => [
       row.group,
+      row.label,
       row.bucketStart.toISOString(),
       Number(row.score.toFixed(4)),
       row.reviews,
@@ -87,38 +93,44 @@ describe.each(DB_KINDS)('QA quality scores on %s', { timeout: 60_000 }, (kind) =
 
   it('averages submitted review scores per agent and week, leaving out nulls, drafts and the end', async () => {
     expect(await scores({})).toEqual([
-      ['dana', W1, 70, 2],
-      ['dana', W2, 100, 1],
-      ['eli', W1, 90, 1],
-      ['eli', W2, 0, 1],
-      ['fay', W1, 40, 1],
-      ['fay', W2, 70, 1],
+      ['dana', 'Dana Díaz', W1, 70, 2],
+      ['dana', 'Dana Díaz', W2, 100, 1],
+      ['eli', 'Eli Park', W1, 90, 1],
+      ['eli', 'Eli Park', W2, 0, 1],
+      ['fay', 'Fay Ng', W1, 40, 1],
+      ['fay', 'Fay Ng', W2, 70, 1],
     ]);
     expect(await scores({ agentId: 'dana', bucket: 'day' })).toEqual([
-      ['dana', '2026-01-05T00:00:00.000Z', 80, 1],
-      ['dana', '2026-01-07T00:00:00.000Z', 60, 1],
-      ['dana', W2, 100, 1],
+      ['dana', 'Dana Díaz', '2026-01-05T00:00:00.000Z', 80, 1],
+      ['dana', 'Dana Díaz', '2026-01-07T00:00:00.000Z', 60, 1],
+      ['dana', 'Dana Díaz', W2, 100, 1],
     ]);
   });
 
-  it('groups by team, channel and scorecard', async () => {
+  it('groups by team, channel and scorecard, labelled by name (a channel by its id)', async () => {
     expect(await scores({ groupBy: 'team' })).toEqual([
-      ['t1', W1, 76.6667, 3],
-      ['t1', W2, 50, 2],
-      ['t2', W1, 40, 1],
-      ['t2', W2, 70, 1],
+      ['t1', 'Social care', W1, 76.6667, 3],
+      ['t1', 'Social care', W2, 50, 2],
+      ['t2', 'Team two', W1, 40, 1],
+      ['t2', 'Team two', W2, 70, 1],
     ]);
     const month = '2026-01-01T00:00:00.000Z';
     expect(await scores({ groupBy: 'channel', bucket: 'month' })).toEqual([
-      ['chat', month, 90, 3],
-      ['email', month, 30, 2],
-      ['x_public', month, 55, 2],
+      ['chat', 'chat', month, 90, 3],
+      ['email', 'email', month, 30, 2],
+      ['x_public', 'x_public', month, 55, 2],
     ]);
     expect(await scores({ groupBy: 'scorecard', bucket: 'month' })).toEqual([
-      ['card-a', month, 77.5, 4],
-      ['card-b', month, 43.3333, 3],
+      ['card-a', 'Customer care', month, 77.5, 4],
+      ['card-b', 'Billing, "returns"', month, 43.3333, 3],
     ]);
-    expect(await scores({ groupBy: 'channel', bucket: 'month', teamId: 't2' })).toEqual([['x_public', month, 55, 2]]);
+    expect(await scores({ groupBy: 'channel', bucket: 'month', teamId: 't2' })).toEqual([
+      ['x_public', 'x_public', month, 55, 2],
+    ]);
+    // Agents without a team are one group with neither id nor name.
+    expect(await scores({ groupBy: 'team', bucket: 'month', ...FEBRUARY })).toEqual([
+      [null, null, '2026-02-01T00:00:00.000Z', 50, 1],
+    ]);
   });
 
   const get = async (path: string, agentId?: string) => {
@@ -134,6 +146,21 @@ describe.each(DB_KINDS)('QA quality scores on %s', { timeout: 60_000 }, (kind) =
     return body.rows.map((row) => [row.group, row.bucketStart]);
   };
   const range = `from=${W1}&to=2026-01-19`;
+
+  it('answers each row with its group, label, bucket start, score and reviews', async () => {
+    const response = await get(`/api/qa/quality?${range}&groupBy=team`, 'lou');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      groupBy: 'team',
+      bucket: 'week',
+      from: W1,
+      to: '2026-01-19T00:00:00.000Z',
+      rows: [
+        { group: 't2', label: 'Team two', bucketStart: W1, score: 40, reviews: 1 },
+        { group: 't2', label: 'Team two', bucketStart: W2, score: 70, reviews: 1 },
+      ],
+    });
+  });
 
   it('shows admins everyone, a lead their own team only, and an agent only their own trend', async () => {
     const everyone = await rowsOf(`/api/qa/quality?${range}`, 'ada');
@@ -183,7 +210,7 @@ describe.each(DB_KINDS)('QA quality scores on %s', { timeout: 60_000 }, (kind) =
     expect((await message(`${range}&groupby=team`)).message).toContain('groupby');
   });
 
-  it('exports CSV: a header row, ISO dates, one decimal, as an attachment', async () => {
+  it('exports CSV: a header row, the id then the name, ISO dates, one decimal, as an attachment', async () => {
     const response = await get(`/api/qa/quality.csv?${range}&groupBy=team`, 'lee');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
@@ -191,12 +218,22 @@ describe.each(DB_KINDS)('QA quality scores on %s', { timeout: 60_000 }, (kind) =
       'attachment; filename="quality-team-week-2026-01-05-2026-01-19.csv"',
     );
     expect(await response.text()).toBe(
-      'team,bucket_start,quality_score,reviews\r\nt1,2026-01-05,76.7,3\r\nt1,2026-01-12,50.0,2\r\n',
+      'team,name,bucket_start,quality_score,reviews\r\nt1,Social care,2026-01-05,76.7,3\r\nt1,Social care,2026-01-12,50.0,2\r\n',
     );
     const own = await get(`/api/qa/quality.csv?${range}`, 'eli');
     expect(await own.text()).toBe(
-      'agent,bucket_start,quality_score,reviews\r\neli,2026-01-05,90.0,1\r\neli,2026-01-12,0.0,1\r\n',
+      'agent,name,bucket_start,quality_score,reviews\r\neli,Eli Park,2026-01-05,90.0,1\r\neli,Eli Park,2026-01-12,0.0,1\r\n',
     );
+    // RFC 4180: a name with a comma or a quote is quoted, its quotes doubled.
+    const cards = await get(`/api/qa/quality.csv?${range}&groupBy=scorecard&bucket=month`, 'ada');
+    expect(await cards.text()).toBe(
+      'scorecard,name,bucket_start,quality_score,reviews\r\n' +
+        'card-a,Customer care,2026-01-01,77.5,4\r\n' +
+        'card-b,"Billing, ""returns""",2026-01-01,43.3,3\r\n',
+    );
+    // No team: both columns empty.
+    const teamless = await get('/api/qa/quality.csv?from=2026-02-01&to=2026-03-01&groupBy=team&bucket=month', 'ada');
+    expect(await teamless.text()).toBe('team,name,bucket_start,quality_score,reviews\r\n,,2026-02-01,50.0,1\r\n');
     expect((await get(`/api/qa/quality.csv?${range}&bucket=hour`, 'lee')).status).toBe(400);
   });
 });

@@ -18,6 +18,11 @@ export interface QualityQuery {
 export interface QualityRow {
   /** The agent, team, channel or scorecard id; null for agents without a team when grouping by team. */
   group: string | null;
+  /**
+   * What the group is called: the agent's, team's or scorecard's name; a channel's id (the client
+   * has its own words for channels); null when the group is null.
+   */
+  label: string | null;
   /** The bucket's start in UTC (date_trunc: weeks start on Monday, ISO 8601). */
   bucketStart: Date;
   /** Mean of the review scores, 0–100, unrounded (rounding is for display only, as for one review). */
@@ -26,14 +31,18 @@ export interface QualityRow {
 }
 
 /**
- * What each grouping selects, and the join it needs. Only literal SQL from this table is spliced
- * into the statement; every value from the caller is a bind parameter.
+ * What each grouping selects, the join it needs, and the table whose `name` labels it (a channel
+ * has none). Only literal SQL from this table is spliced into the statement; every value from the
+ * caller is a bind parameter.
  */
-const GROUPS: Record<QualityGroupBy, { key: string; join: '' | 'agents' | 'conversations' }> = {
-  agent: { key: 'r.agent_id', join: '' },
-  team: { key: 'a.team_id', join: 'agents' },
-  channel: { key: 'c.channel', join: 'conversations' },
-  scorecard: { key: 'r.scorecard_id', join: '' },
+const GROUPS: Record<
+  QualityGroupBy,
+  { key: string; join: '' | 'agents' | 'conversations'; names: 'agents' | 'teams' | 'scorecards' | null }
+> = {
+  agent: { key: 'r.agent_id', join: '', names: 'agents' },
+  team: { key: 'a.team_id', join: 'agents', names: 'teams' },
+  channel: { key: 'c.channel', join: 'conversations', names: null },
+  scorecard: { key: 'r.scorecard_id', join: '', names: 'scorecards' },
 };
 
 /**
@@ -88,21 +97,34 @@ export async function qualityScores(db: Queryable, query: QualityQuery): Promise
     where.push(`a.team_id = $${params.length}`);
   }
   // Grouped by the bare UTC bucket (what 012's statistics describe), returned as a timestamptz.
+  // Names are joined to the aggregated rows (12,000 in B8), not to the million reviews under them;
+  // `materialized` keeps the join from steering the aggregate into sorting its reviews for a merge
+  // join (one team's agents in B8: 100,000 rows sorted on disk instead of hashed).
   const sql = `
-    select ${group.key} as "group", ${bucket} at time zone 'UTC' as bucket_start,
-           avg(r.score)::float8 as score, count(*)::int as reviews
-    from reviews r
-    ${needsAgents ? 'join agents a on a.id = r.agent_id' : ''}
-    ${group.join === 'conversations' ? 'join conversations c on c.id = r.conversation_id' : ''}
-    where ${where.join(' and ')}
-    group by ${group.key}, ${bucket}
-    order by 1, 2`;
-  const { rows } = await db.query<{ group: string | null; bucket_start: Date; score: number; reviews: number }>(
-    sql,
-    params,
-  );
+    with scores as materialized (
+      select ${group.key} as "group", ${bucket} as bucket_utc,
+             avg(r.score)::float8 as score, count(*)::int as reviews
+      from reviews r
+      ${needsAgents ? 'join agents a on a.id = r.agent_id' : ''}
+      ${group.join === 'conversations' ? 'join conversations c on c.id = r.conversation_id' : ''}
+      where ${where.join(' and ')}
+      group by ${group.key}, ${bucket}
+    )
+    select s."group", ${group.names ? 'n.name' : 's."group"'} as label,
+           s.bucket_utc at time zone 'UTC' as bucket_start, s.score, s.reviews
+    from scores s
+    ${group.names ? `left join ${group.names} n on n.id = s."group"` : ''}
+    order by s."group", s.bucket_utc`;
+  const { rows } = await db.query<{
+    group: string | null;
+    label: string | null;
+    bucket_start: Date;
+    score: number;
+    reviews: number;
+  }>(sql, params);
   return rows.map((row) => ({
     group: row.group,
+    label: row.label,
     bucketStart: row.bucket_start,
     score: row.score,
     reviews: row.reviews,

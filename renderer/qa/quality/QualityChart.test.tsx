@@ -66,6 +66,13 @@ describe('Quality chart', () => {
     ]);
     const y = config.options!.scales!.y!;
     expect([y.min, y.max]).toEqual([0, 100]);
+    // Several buckets: the first and last on the axes' edges, as a line chart has them.
+    expect(config.options!.scales!.x!.offset).toBe(false);
+    // Bo's one figure draws no line: its lone point is larger.
+    expect(config.data.datasets.map((d) => [d.pointRadius, d.pointHoverRadius])).toEqual([
+      [4, 6],
+      [7, 9],
+    ]);
     const canvas = screen.getByTestId('quality-chart');
     expect(canvas.hidden).toBe(false);
     expect(canvas.getAttribute('role')).toBe('img');
@@ -79,6 +86,24 @@ describe('Quality chart', () => {
     expect(charts.made[0]!.destroyed).toBe(true);
     view.unmount();
     expect(charts.made[1]!.destroyed).toBe(true);
+  });
+
+  it('puts a single bucket in the middle of the x axis with its points drawn large', () => {
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue({} as CanvasRenderingContext2D);
+    const single: QualitySeries[] = [
+      { key: 'team-social', name: 'Social care', reviews: 3, points: [{ bucketStart: W1, score: 76.5, reviews: 3 }] },
+      { key: 'team-voice', name: 'Voice', reviews: 1, points: [{ bucketStart: W1, score: 50, reviews: 1 }] },
+    ];
+    render(<QualityChart series={single} buckets={[W1]} bucket="week" description="Line chart" />);
+    const { config } = charts.made[0]!;
+    expect(config.data.labels).toEqual(['2 Mar 2026']);
+    expect(config.data.datasets.map((d) => [d.label, d.data, d.pointRadius])).toEqual([
+      ['Social care', [76.5], 7],
+      ['Voice', [50], 7],
+    ]);
+    // offset: half a category either side of the one label, so the points are not in the corner.
+    expect(config.options!.scales!.x!.offset).toBe(true);
+    expect([config.options!.scales!.y!.min, config.options!.scales!.y!.max]).toEqual([0, 100]);
   });
 
   it('says the chart cannot be drawn, without throwing, when there is no 2D canvas or chart.js fails', () => {

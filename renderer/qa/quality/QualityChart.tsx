@@ -20,6 +20,10 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryS
 const COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#8c6d31', '#7f7f7f'];
 const SHAPES: PointStyle[] = ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot'];
 
+/** A point's radius; a series with one figure draws no line, so its lone point is drawn larger. */
+const POINT_RADIUS = 4;
+const LONE_POINT_RADIUS = 7;
+
 /** The app's theme (renderer/styles.css) as the canvas needs it: real colours, not variables. */
 function themeOf(canvas: HTMLCanvasElement) {
   const style = getComputedStyle(canvas);
@@ -72,7 +76,8 @@ export function QualityChart({ series, buckets, bucket, description }: QualityCh
             borderColor: COLOURS[i % COLOURS.length],
             backgroundColor: COLOURS[i % COLOURS.length],
             pointStyle: SHAPES[i % SHAPES.length],
-            pointRadius: 4,
+            pointRadius: s.points.length === 1 ? LONE_POINT_RADIUS : POINT_RADIUS,
+            pointHoverRadius: (s.points.length === 1 ? LONE_POINT_RADIUS : POINT_RADIUS) + 2,
             borderWidth: 2,
             // A bucket without reviews is no figure, not a zero: the line goes across it.
             spanGaps: true,
@@ -86,7 +91,8 @@ export function QualityChart({ series, buckets, bucket, description }: QualityCh
           color: theme.text,
           font: { family: theme.font },
           scales: {
-            x: { ticks: { color: theme.muted }, grid: { color: theme.grid } },
+            // One bucket: half a category either side, so its points stand in the middle, not on the y axis.
+            x: { offset: buckets.length === 1, ticks: { color: theme.muted }, grid: { color: theme.grid } },
             y: {
               min: 0,
               max: 100,

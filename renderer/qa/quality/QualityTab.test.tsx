@@ -136,6 +136,36 @@ describe('Quality scores tab', () => {
     expect(within(table).getAllByRole('columnheader')[0]!.textContent).toBe('Channel');
   });
 
+  it('names teams by the label the server sends, and a lone week as one row', async () => {
+    stubFetch(
+      scoresOf('agent', []),
+      scoresOf('team', [
+        { group: 'team-social', label: 'Social care', bucketStart: W1, score: 76.5, reviews: 3 },
+        { group: null, label: null, bucketStart: W1, score: 40, reviews: 1 },
+      ]),
+    );
+    renderQa(<QualityTab />, { db, connection });
+    await screen.findByTestId('quality-empty');
+    fireEvent.change(screen.getByTestId('quality-group-by'), { target: { value: 'team' } });
+    const table = await screen.findByTestId('quality-table');
+    await waitFor(() => expect(within(table).getAllByTestId('quality-row')).toHaveLength(2));
+    expect(
+      within(table)
+        .getAllByTestId('quality-row')
+        .map((r) => [r.dataset.group, ...[...r.querySelectorAll('th, td')].map((c) => c.textContent)]),
+    ).toEqual([
+      ['', 'No team', '2 Mar 2026', '40.0', '1'],
+      ['team-social', 'Social care', '2 Mar 2026', '76.5', '3'],
+    ]);
+  });
+
+  it('names agents by the server label before the mirror', async () => {
+    stubFetch(scoresOf('agent', [{ group: AGENT, label: 'Ann Agent-Smith', bucketStart: W1, score: 75, reviews: 2 }]));
+    renderQa(<QualityTab />, { db, connection });
+    const row = await screen.findByTestId('quality-row');
+    expect(row.querySelector('th')!.textContent).toBe('Ann Agent-Smith');
+  });
+
   it('names scorecards from the mirror, by their newest version', async () => {
     stubFetch(scoresOf('scorecard', [{ group: 'card-social', bucketStart: W1, score: 75, reviews: 2 }]));
     renderQa(<QualityTab />, { db, connection });
@@ -223,7 +253,7 @@ describe('Quality scores tab', () => {
   });
 
   it('exports the CSV of the same query and saves it under the server name, or the controls name', async () => {
-    const csv = 'channel,bucket_start,quality_score,reviews\r\nvoice,2026-03-02,70.0,4\r\n';
+    const csv = 'channel,name,bucket_start,quality_score,reviews\r\nvoice,voice,2026-03-02,70.0,4\r\n';
     const calls = stubFetch(
       scoresOf('agent', []),
       scoresOf('channel', []),

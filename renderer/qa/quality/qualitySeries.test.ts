@@ -75,6 +75,34 @@ describe('quality series', () => {
     ]);
   });
 
+  it('names a group by the server label first, the mirror next, the id last; a channel by the app label', () => {
+    expect(groupName('team', 'team-social', directory, 'Social care')).toBe('Social care');
+    expect(groupName('team', 'team-social', directory, undefined)).toBe('team-social');
+    expect(groupName('agent', 'agent-ann', directory, 'Ann A. (renamed)')).toBe('Ann A. (renamed)');
+    expect(groupName('agent', 'agent-ann', directory, null)).toBe('Ann Agent');
+    expect(groupName('agent', 'agent-ann', directory, '')).toBe('Ann Agent');
+    expect(groupName('scorecard', 'card-social', directory, undefined)).toBe('Customer care');
+    expect(groupName('scorecard', 'card-gone', directory, 'Old card')).toBe('Old card');
+    // The server labels a channel by its id; the app's word wins, the label only for channels it does not know.
+    expect(groupName('channel', 'x_public', directory, 'x_public')).toBe('X post');
+    expect(groupName('channel', 'pigeon', directory, 'pigeon')).toBe('pigeon');
+    expect(groupName('team', null, directory, null)).toBe('No team');
+    const view = buildSeries(
+      [
+        { group: 'team-social', label: 'Social care', bucketStart: W1, score: 70, reviews: 2 },
+        { group: 'team-billing', label: 'Billing', bucketStart: W1, score: 80, reviews: 1 },
+        { group: null, label: null, bucketStart: W1, score: 60, reviews: 1 },
+      ],
+      'team',
+      directory,
+    );
+    expect(view.series.map((s) => [s.key, s.name])).toEqual([
+      ['team-billing', 'Billing'],
+      ['', 'No team'],
+      ['team-social', 'Social care'],
+    ]);
+  });
+
   it('aligns a series to every bucket with gaps as null, and keeps the most reviewed lines for the chart', () => {
     const view = buildSeries(
       [

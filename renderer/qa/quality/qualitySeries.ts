@@ -45,6 +45,8 @@ export interface QualityControls {
 export interface QualityRow {
   /** Agent, team, channel or scorecard id; null for agents without a team when grouped by team. */
   group: string | null;
+  /** The server's name for the group (agent, team or scorecard name; a channel's id), when it sends one. */
+  label?: string | null | undefined;
   /** ISO instant of the bucket's start (UTC; weeks start on Monday). */
   bucketStart: string;
   /** Mean review score 0–100, unrounded. */
@@ -118,18 +120,23 @@ export interface GroupDirectory {
   scorecards: ReadonlyMap<string, string>;
 }
 
-/** A group's name: agents and scorecards by name, channels by the app's labels; unknown ids as the id. */
-export function groupName(groupBy: QualityGroupBy, id: string | null, directory: GroupDirectory): string {
+/**
+ * A group's name: channels by the app's labels; agents, teams and scorecards by the server's label,
+ * else (an older server) agents and scorecards by the mirror's names; unknown ids as the id.
+ */
+export function groupName(
+  groupBy: QualityGroupBy,
+  id: string | null,
+  directory: GroupDirectory,
+  label?: string | null,
+): string {
   if (id === null) return groupBy === 'team' ? 'No team' : 'None';
+  if (groupBy === 'channel') {
+    return (Object.hasOwn(CHANNEL_LABELS, id) ? CHANNEL_LABELS[id as keyof typeof CHANNEL_LABELS] : label) || id;
+  }
   const known =
-    groupBy === 'agent'
-      ? directory.agents.get(id)
-      : groupBy === 'scorecard'
-        ? directory.scorecards.get(id)
-        : groupBy === 'channel' && Object.hasOwn(CHANNEL_LABELS, id)
-          ? CHANNEL_LABELS[id as keyof typeof CHANNEL_LABELS]
-          : undefined;
-  return known || id;
+    groupBy === 'agent' ? directory.agents.get(id) : groupBy === 'scorecard' ? directory.scorecards.get(id) : undefined;
+  return label || known || id;
 }
 
 export interface QualityPoint {
@@ -169,7 +176,7 @@ export function buildSeries(
     const key = row.group ?? '';
     let series = byGroup.get(key);
     if (!series) {
-      series = { key, name: groupName(groupBy, row.group, directory), points: [], reviews: 0 };
+      series = { key, name: groupName(groupBy, row.group, directory, row.label), points: [], reviews: 0 };
       byGroup.set(key, series);
     }
     series.points.push({ bucketStart: row.bucketStart, score: row.score, reviews: row.reviews });

@@ -12,6 +12,8 @@ export const QualityResponseSchema = z.object({
   rows: z.array(
     z.object({
       group: z.string().nullable(),
+      /** The group's name from the server (a channel's id); absent from servers before it was added. */
+      label: z.string().nullable().optional(),
       bucketStart: z.string(),
       score: z.number(),
       reviews: z.number().int(),
