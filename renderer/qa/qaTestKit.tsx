@@ -1,5 +1,6 @@
-import { render } from '@testing-library/react';
+import { cleanup, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
+import { vi } from 'vitest';
 import type { Role } from '../../shared/domain';
 import type { ScorecardVersion } from '../../shared/qa/scorecard';
 import { FakeConnection } from '../conversation/testKit';
@@ -93,6 +94,25 @@ export const scorecardRow = (card: ScorecardVersion = SCORECARD): MirrorRow => (
   publishedAt: '2026-11-01T09:00:00.000Z',
 });
 
+/** A submitted review of Ann's X post by Lee with scorecard card-social version 2, nothing rated; `fields` override. */
+export const reviewRow = (id: string, fields: Partial<MirrorRow>): MirrorRow => ({
+  id,
+  conversationId: 'conv-x',
+  agentId: AGENT,
+  reviewerId: LEAD,
+  scorecardId: 'card-social',
+  scorecardVersion: 2,
+  ratings: {},
+  feedback: '',
+  comments: [],
+  calibrationId: null,
+  score: null,
+  status: 'submitted',
+  version: 3,
+  submittedAt: '2026-11-21T09:30:00.000Z',
+  ...fields,
+});
+
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString();
 
 export async function seedQa(db: SyncDb): Promise<void> {
@@ -181,6 +201,22 @@ export async function seedQa(db: SyncDb): Promise<void> {
 
 export function openQaDb(): SyncDb {
   return new SyncDb(`qa-${crypto.randomUUID()}`);
+}
+
+/** A fresh database seeded by `seedQa`, and a `FakeConnection` on it acting as `agentId`. */
+export async function openSeededQa(agentId?: string): Promise<{ db: SyncDb; connection: FakeConnection }> {
+  const db = openQaDb();
+  const connection = new FakeConnection(db, agentId);
+  await seedQa(db);
+  return { db, connection };
+}
+
+/** After each test: unmount what was rendered, drop stubbed globals (fetch) and delete the database. */
+export async function closeQa(db: SyncDb): Promise<void> {
+  cleanup();
+  vi.unstubAllGlobals();
+  db.close();
+  await db.delete();
 }
 
 /**

@@ -1,10 +1,10 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpPayload } from '../../sync/engine';
 import type { Rating } from '../../../shared/qa/scorecard';
 import type { SyncDb } from '../../sync/db';
-import { AGENT, FakeConnection, LEAD, LEAD_2, LEAD_3, openQaDb, renderQa, seedQa } from '../qaTestKit';
+import { closeQa, FakeConnection, LEAD, LEAD_2, LEAD_3, openSeededQa, renderQa, reviewRow } from '../qaTestKit';
 import { CalibrationsTab } from './CalibrationsTab';
 
 const CAL = '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f';
@@ -34,24 +34,20 @@ async function putReview(
   status: 'draft' | 'submitted' = 'submitted',
   conversationId = 'conv-x',
 ) {
-  await db.reviews.put({
-    id: `review-${reviewerId}`,
-    conversationId,
-    agentId: AGENT,
-    reviewerId,
-    scorecardId: 'card-social',
-    scorecardVersion: 2,
-    ratings,
-    feedback: '',
-    comments: [],
-    calibrationId: CAL,
-    score,
-    status,
-    version: 2,
-    createdAt: '2026-11-21T09:10:00.000Z',
-    updatedAt: '2026-11-21T09:20:00.000Z',
-    submittedAt: status === 'submitted' ? '2026-11-21T09:20:00.000Z' : null,
-  });
+  await db.reviews.put(
+    reviewRow(`review-${reviewerId}`, {
+      conversationId,
+      reviewerId,
+      ratings,
+      calibrationId: CAL,
+      score,
+      status,
+      version: 2,
+      createdAt: '2026-11-21T09:10:00.000Z',
+      updatedAt: '2026-11-21T09:20:00.000Z',
+      submittedAt: status === 'submitted' ? '2026-11-21T09:20:00.000Z' : null,
+    }),
+  );
 }
 
 /**
@@ -78,15 +74,9 @@ describe('Calibrations tab', () => {
   let db: SyncDb;
   let connection: FakeConnection;
   beforeEach(async () => {
-    db = openQaDb();
-    connection = new FakeConnection(db, LEAD);
-    await seedQa(db);
+    ({ db, connection } = await openSeededQa(LEAD));
   });
-  afterEach(async () => {
-    cleanup();
-    db.close();
-    await db.delete();
-  });
+  afterEach(() => closeQa(db));
 
   it('starts a calibration: newest resolved conversation first, newest version, the lead and two others', async () => {
     renderQa(<CalibrationsTab />, { db, connection });

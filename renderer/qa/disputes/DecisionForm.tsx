@@ -1,12 +1,11 @@
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useState } from 'react';
 import { displayScore } from '../../../shared/qa/score';
 import type { Criterion, Rating } from '../../../shared/qa/scorecard';
-import { failureSentence } from '../../conversation/words';
 import { useSync } from '../../sync/ui/syncContext';
 import type { ScorecardVersionRow } from '../rows';
+import { CommentForm, useCommentForm } from './CommentForm';
 import {
   acceptDefault,
-  COMMENT_MAX,
   commentProblem,
   DECISION_LABELS,
   decisionsFor,
@@ -58,10 +57,8 @@ export function DecisionForm({
   const [rating, setRating] = useState(initial?.rating === undefined ? '' : ratingValue(initial.rating));
   // The rating follows the decision (Accept suggests one) until the lead picks one.
   const [ratingPicked, setRatingPicked] = useState(initial?.rating !== undefined);
-  const [comment, setComment] = useState(initial?.comment ?? '');
-  const [error, setError] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
-  const inFlight = useRef(false);
+  const form = useCommentForm(initial?.comment ?? '', 'decision');
+  const { setError } = form;
   const id = useId();
   const needsRating = decision === 'accepted' || decision === 'partly_accepted';
   const chosen = ratingFromValue(rating);
@@ -85,51 +82,30 @@ export function DecisionForm({
       return `Choose the new rating: ${decision === 'accepted' ? 'an accepted' : 'a partly accepted'} dispute changes the rating.`;
     if (decision === 'partly_accepted' && chosen === current)
       return `A partly accepted dispute changes the rating: choose a rating other than the current one (${ratingWords(current, criterion)}), or reject the dispute.`;
-    return commentProblem(comment, `Write a comment telling ${agentName} why you decided this.`);
+    return commentProblem(form.comment, `Write a comment telling ${agentName} why you decided this.`);
   };
 
-  const send = async () => {
-    if (inFlight.current) return;
-    const found = problem();
-    if (found || !decision) {
-      setError(found);
-      return;
-    }
-    inFlight.current = true;
-    setSending(true);
-    setError(null);
-    try {
-      const text = comment.trim();
-      await connection.enqueue(
+  const send = () =>
+    void form.submit(problem, () => {
+      const text = form.comment.trim();
+      return connection.enqueue(
         'dispute.decide',
         decision === 'rejected'
           ? { disputeId, decision, comment: text }
-          : { disputeId, decision, comment: text, rating: chosen! },
+          : { disputeId, decision: decision!, comment: text, rating: chosen! },
       );
-      setComment('');
-    } catch (err) {
-      setError(`Not queued: ${failureSentence(err)} Your decision is still here.`);
-    } finally {
-      inFlight.current = false;
-      setSending(false);
-    }
-  };
-
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      void send();
-    }
-  };
+    });
 
   return (
-    <form
-      className="qd-form"
-      data-testid="decision-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void send();
-      }}
+    <CommentForm
+      name="decision"
+      state={form}
+      label={`Comment for ${agentName}`}
+      hint="Required."
+      rows={3}
+      sendLabel="Send decision"
+      onSend={send}
+      fieldClassName="qd-field qd-field-wide"
     >
       <fieldset className="qd-decisions">
         <legend>Decision</legend>
@@ -182,35 +158,6 @@ export function DecisionForm({
           )}
         </div>
       )}
-      <div className="qd-field qd-field-wide">
-        <label htmlFor={`${id}-comment`}>Comment for {agentName}</label>
-        <textarea
-          id={`${id}-comment`}
-          rows={3}
-          value={comment}
-          aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-          aria-invalid={error ? true : undefined}
-          data-testid="decision-comment"
-          onChange={(e) => {
-            setComment(e.target.value);
-            setError(null);
-          }}
-          onKeyDown={onKeyDown}
-        />
-        <p id={`${id}-hint`} className="qd-muted qd-hint">
-          Required. Up to {COMMENT_MAX.toLocaleString('en')} characters; Ctrl+Enter sends.
-        </p>
-      </div>
-      {error && (
-        <p id={`${id}-error`} className="error" role="alert" data-testid="decision-error">
-          {error}
-        </p>
-      )}
-      <div className="qd-actions">
-        <button type="submit" className="primary" disabled={sending} data-testid="send-decision">
-          Send decision
-        </button>
-      </div>
-    </form>
+    </CommentForm>
   );
 }

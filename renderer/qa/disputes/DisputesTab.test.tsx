@@ -1,8 +1,8 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MirrorRow, SyncDb } from '../../sync/db';
-import { AGENT, AGENT_2, FakeConnection, LEAD, openQaDb, renderQa, seedQa } from '../qaTestKit';
+import { AGENT, AGENT_2, closeQa, type FakeConnection, LEAD, openSeededQa, renderQa, reviewRow } from '../qaTestKit';
 import { DisputesTab } from './DisputesTab';
 
 const REVIEW_ANN = '0190a5e0-0000-4000-8000-0000000000a1';
@@ -11,24 +11,13 @@ const D_EMPATHY = '0190a5e0-0000-4000-8000-0000000000d1';
 const D_GREETING = '0190a5e0-0000-4000-8000-0000000000d2';
 const D_DONE = '0190a5e0-0000-4000-8000-0000000000d3';
 
-const review = (id: string, fields: Partial<MirrorRow>): MirrorRow => ({
-  id,
-  conversationId: 'conv-x',
-  agentId: AGENT,
-  reviewerId: LEAD,
-  scorecardId: 'card-social',
-  scorecardVersion: 2,
-  // greeting 0, empathy 25 (×2), pii 100, script left out: 150 / 4 = 37.5.
-  ratings: { greeting: 'no', empathy: 2, pii: 'yes', script: 'na' },
-  feedback: '',
-  comments: [],
-  calibrationId: null,
-  score: 37.5,
-  status: 'submitted',
-  version: 3,
-  submittedAt: '2026-11-21T09:30:00.000Z',
-  ...fields,
-});
+const review = (id: string, fields: Partial<MirrorRow>): MirrorRow =>
+  reviewRow(id, {
+    // greeting 0, empathy 25 (×2), pii 100, script left out: 150 / 4 = 37.5.
+    ratings: { greeting: 'no', empathy: 2, pii: 'yes', script: 'na' },
+    score: 37.5,
+    ...fields,
+  });
 
 const opened = (agentId: string, comment: string, at: string) => ({ kind: 'opened', by: agentId, comment, at });
 
@@ -36,9 +25,7 @@ describe('Disputes (the lead decides the team’s disputes)', () => {
   let db: SyncDb;
   let connection: FakeConnection;
   beforeEach(async () => {
-    db = openQaDb();
-    connection = new FakeConnection(db, LEAD);
-    await seedQa(db);
+    ({ db, connection } = await openSeededQa(LEAD));
     await db.reviews.bulkPut([
       review(REVIEW_ANN, {}),
       review(REVIEW_BO, { agentId: AGENT_2, conversationId: 'conv-call', ratings: { script: 2 }, score: 50 }),
@@ -79,11 +66,7 @@ describe('Disputes (the lead decides the team’s disputes)', () => {
       },
     ]);
   });
-  afterEach(async () => {
-    cleanup();
-    db.close();
-    await db.delete();
-  });
+  afterEach(() => closeQa(db));
 
   const itemOf = async (id: string) =>
     (await screen.findAllByTestId('dispute-item')).find((el) => el.dataset.disputeId === id)!;

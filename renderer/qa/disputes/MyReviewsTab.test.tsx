@@ -1,9 +1,19 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Op } from '../../../shared/protocol';
 import type { MirrorRow, SyncDb } from '../../sync/db';
-import { AGENT, AGENT_2, FakeConnection, LEAD, LEAD_2, openQaDb, renderQa, seedQa } from '../qaTestKit';
+import {
+  AGENT,
+  AGENT_2,
+  closeQa,
+  type FakeConnection,
+  LEAD,
+  LEAD_2,
+  openSeededQa,
+  renderQa,
+  reviewRow,
+} from '../qaTestKit';
 import { MyReviewsTab } from './MyReviewsTab';
 
 const REVIEW_X = '0190a5e0-0000-4000-8000-0000000000a1';
@@ -13,25 +23,14 @@ const REVIEW_OTHER = '0190a5e0-0000-4000-8000-0000000000b1';
 const REVIEW_DRAFT = '0190a5e0-0000-4000-8000-0000000000b2';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-const review = (id: string, fields: Partial<MirrorRow>): MirrorRow => ({
-  id,
-  conversationId: 'conv-x',
-  agentId: AGENT,
-  reviewerId: LEAD,
-  scorecardId: 'card-social',
-  scorecardVersion: 2,
-  ratings: { greeting: 'no', empathy: 3, pii: 'yes', script: 'na' },
-  feedback: '',
-  comments: [],
-  calibrationId: null,
-  score: 61.66,
-  status: 'submitted',
-  version: 3,
-  createdAt: '2026-11-21T09:00:00.000Z',
-  updatedAt: '2026-11-21T09:30:00.000Z',
-  submittedAt: '2026-11-21T09:30:00.000Z',
-  ...fields,
-});
+const review = (id: string, fields: Partial<MirrorRow>): MirrorRow =>
+  reviewRow(id, {
+    ratings: { greeting: 'no', empathy: 3, pii: 'yes', script: 'na' },
+    score: 61.66,
+    createdAt: '2026-11-21T09:00:00.000Z',
+    updatedAt: '2026-11-21T09:30:00.000Z',
+    ...fields,
+  });
 
 const step = (kind: string, by: string, comment: string, at: string, change: Record<string, unknown> = {}) => ({
   kind,
@@ -45,9 +44,7 @@ describe('My reviews (the agent’s own submitted reviews and disputes)', () => 
   let db: SyncDb;
   let connection: FakeConnection;
   beforeEach(async () => {
-    db = openQaDb();
-    connection = new FakeConnection(db, AGENT);
-    await seedQa(db);
+    ({ db, connection } = await openSeededQa(AGENT));
     await db.reviews.bulkPut([
       review(REVIEW_X, {
         feedback: 'Good recovery, but greet Jordan by name.',
@@ -91,11 +88,7 @@ describe('My reviews (the agent’s own submitted reviews and disputes)', () => 
       review(REVIEW_DRAFT, { status: 'draft', submittedAt: null, updatedAt: '2026-11-26T09:00:00.000Z' }),
     ]);
   });
-  afterEach(async () => {
-    cleanup();
-    db.close();
-    await db.delete();
-  });
+  afterEach(() => closeQa(db));
 
   const openReview = async (id: string) => {
     const item = (await screen.findAllByTestId('my-review-item')).find((el) => el.dataset.reviewId === id)!;

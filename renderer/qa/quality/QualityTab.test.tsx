@@ -1,8 +1,8 @@
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncDb } from '../../sync/db';
-import { AGENT, AGENT_2, FakeConnection, openQaDb, renderQa, seedQa } from '../qaTestKit';
+import { AGENT, AGENT_2, closeQa, type FakeConnection, openSeededQa, renderQa } from '../qaTestKit';
 import { QualityTab } from './QualityTab';
 
 const SERVER = 'http://127.0.0.1:9';
@@ -42,17 +42,12 @@ describe('Quality scores tab', () => {
   beforeEach(async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-03-30T12:00:00Z'));
-    db = openQaDb();
-    connection = new FakeConnection(db);
-    await seedQa(db);
+    ({ db, connection } = await openSeededQa());
   });
   afterEach(async () => {
-    cleanup();
     vi.useRealTimers();
-    vi.unstubAllGlobals();
     vi.restoreAllMocks();
-    db.close();
-    await db.delete();
+    await closeQa(db);
   });
 
   it('shows a lead each agent by name with the score to one decimal and the reviews, the table standing in for the chart', async () => {

@@ -17,9 +17,7 @@ import {
   groupByLabel,
   qualityQuery,
   type GroupDirectory,
-  type QualityBucket,
   type QualityControls,
-  type QualityGroupBy,
 } from './qualitySeries';
 import { QualityTable } from './QualityTable';
 import { useQualityScores } from './useQualityScores';
@@ -42,6 +40,44 @@ function useGroupDirectory(): GroupDirectory {
         ),
       };
     }, [db]) ?? NO_NAMES
+  );
+}
+
+/** A control of the view, labelled by the words around it. */
+interface ControlProps<T extends string> {
+  label: string;
+  value: T;
+  onChange: (value: T) => void;
+  testId: string;
+}
+
+function OptionSelect<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: ControlProps<T> & { options: readonly { id: T; label: string }[] }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value as T)} data-testid={testId}>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function DateField({ label, value, onChange, testId }: ControlProps<string>) {
+  return (
+    <label>
+      {label}
+      <input type="date" value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} />
+    </label>
   );
 }
 
@@ -92,53 +128,23 @@ export function QualityTab() {
       </p>
       <div className="quality-controls" role="group" aria-label="What to show">
         {!agentView && (
-          <label>
-            Group by
-            <select
-              value={controls.groupBy}
-              onChange={(e) => change({ groupBy: e.target.value as QualityGroupBy })}
-              data-testid="quality-group-by"
-            >
-              {GROUP_BY_OPTIONS.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <OptionSelect
+            label="Group by"
+            value={controls.groupBy}
+            options={GROUP_BY_OPTIONS}
+            onChange={(groupBy) => change({ groupBy })}
+            testId="quality-group-by"
+          />
         )}
-        <label>
-          Period
-          <select
-            value={controls.bucket}
-            onChange={(e) => change({ bucket: e.target.value as QualityBucket })}
-            data-testid="quality-bucket"
-          >
-            {BUCKET_OPTIONS.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          From
-          <input
-            type="date"
-            value={controls.from}
-            onChange={(e) => change({ from: e.target.value })}
-            data-testid="quality-from"
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="date"
-            value={controls.to}
-            onChange={(e) => change({ to: e.target.value })}
-            data-testid="quality-to"
-          />
-        </label>
+        <OptionSelect
+          label="Period"
+          value={controls.bucket}
+          options={BUCKET_OPTIONS}
+          onChange={(bucket) => change({ bucket })}
+          testId="quality-bucket"
+        />
+        <DateField label="From" value={controls.from} onChange={(from) => change({ from })} testId="quality-from" />
+        <DateField label="To" value={controls.to} onChange={(to) => change({ to })} testId="quality-to" />
         <button
           type="button"
           onClick={() => void exportCsv()}

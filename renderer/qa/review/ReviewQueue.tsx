@@ -4,6 +4,7 @@ import { displayScore } from '../../../shared/qa/score';
 import { AgentSchema, ConversationSchema, CustomerSchema, parseRows, type Conversation } from '../../conversation/rows';
 import { formatWhen } from '../../conversation/words';
 import { CHANNEL_LABELS } from '../../inbox/channels';
+import type { ReviewTarget } from '../../store/qaSlice';
 import { useAppStore } from '../../store/store';
 import { useSync } from '../../sync/ui/syncContext';
 import {
@@ -11,12 +12,50 @@ import {
   ReviewRowSchema,
   ScorecardVersionRowSchema,
   newestVersions,
+  type ReviewRow,
   type ScorecardVersionRow,
 } from '../rows';
 import './review.css';
 
 /** How many resolved conversations the "review another conversation" list offers at once. */
 const PICK_LIMIT = 50;
+
+/** One of the lead's own reviews in a list: what it reviewed, its score, and a button that opens it. */
+function ReviewItem({
+  review,
+  testId,
+  title,
+  meta,
+  action,
+  onOpen,
+}: {
+  review: ReviewRow;
+  testId: string;
+  title: string;
+  meta: string;
+  action: string;
+  onOpen: (target: ReviewTarget) => void;
+}) {
+  return (
+    <li data-testid={testId} data-conversation-id={review.conversationId}>
+      <span className="rq-title">{title}</span>
+      <span className="rq-meta">{meta}</span>
+      <button
+        type="button"
+        onClick={() =>
+          onOpen({
+            conversationId: review.conversationId,
+            scorecardId: review.scorecardId,
+            scorecardVersion: review.scorecardVersion,
+            reviewId: review.id,
+          })
+        }
+      >
+        {action}
+      </button>
+    </li>
+  );
+}
 
 /**
  * The lead's "To review" list: the assignments sampling made for them, their drafts to go on with,
@@ -119,23 +158,15 @@ export function ReviewQueue() {
       ) : (
         <ul className="rq-list">
           {drafts.map((r) => (
-            <li key={r.id} data-testid="draft-review" data-conversation-id={r.conversationId}>
-              <span className="rq-title">{title(byId.get(r.conversationId), r.conversationId)}</span>
-              <span className="rq-meta">Score so far {displayScore(r.score)}</span>
-              <button
-                type="button"
-                onClick={() =>
-                  openReview({
-                    conversationId: r.conversationId,
-                    scorecardId: r.scorecardId,
-                    scorecardVersion: r.scorecardVersion,
-                    reviewId: r.id,
-                  })
-                }
-              >
-                Continue
-              </button>
-            </li>
+            <ReviewItem
+              key={r.id}
+              review={r}
+              testId="draft-review"
+              title={title(byId.get(r.conversationId), r.conversationId)}
+              meta={`Score so far ${displayScore(r.score)}`}
+              action="Continue"
+              onOpen={openReview}
+            />
           ))}
         </ul>
       )}
@@ -191,23 +222,15 @@ export function ReviewQueue() {
       ) : (
         <ul className="rq-list">
           {submitted.map((r) => (
-            <li key={r.id} data-testid="submitted-review" data-conversation-id={r.conversationId}>
-              <span className="rq-title">{title(byId.get(r.conversationId), r.conversationId)}</span>
-              <span className="rq-meta">Score {displayScore(r.score)}</span>
-              <button
-                type="button"
-                onClick={() =>
-                  openReview({
-                    conversationId: r.conversationId,
-                    scorecardId: r.scorecardId,
-                    scorecardVersion: r.scorecardVersion,
-                    reviewId: r.id,
-                  })
-                }
-              >
-                Open
-              </button>
-            </li>
+            <ReviewItem
+              key={r.id}
+              review={r}
+              testId="submitted-review"
+              title={title(byId.get(r.conversationId), r.conversationId)}
+              meta={`Score ${displayScore(r.score)}`}
+              action="Open"
+              onOpen={openReview}
+            />
           ))}
         </ul>
       )}

@@ -9,6 +9,128 @@ const KINDS: { kind: RuleKind; label: string }[] = [
   { kind: 'risk', label: 'Risk picks' },
 ];
 
+type RiskFlag = 'sentimentOn' | 'slaBreached' | 'reachOn' | 'handleOn' | 'reopened';
+type RiskNumber = 'sentiment' | 'reach' | 'handleMinutes';
+
+/** The risk picks: a checkbox each, some with a number that is enabled once the risk is ticked. */
+const RISKS: { flag: RiskFlag; testId: string; label: string; value?: { field: RiskNumber; label: string } }[] = [
+  {
+    flag: 'sentimentOn',
+    testId: 'rule-risk-sentiment',
+    label: 'Sentiment at or below (−5 to 5)',
+    value: { field: 'sentiment', label: 'Sentiment at or below' },
+  },
+  { flag: 'slaBreached', testId: 'rule-risk-sla', label: 'The SLA was breached' },
+  {
+    flag: 'reachOn',
+    testId: 'rule-risk-reach',
+    label: 'A public complaint from someone with at least this many followers',
+    value: { field: 'reach', label: 'Followers at least' },
+  },
+  {
+    flag: 'handleOn',
+    testId: 'rule-risk-handle',
+    label: 'Handle time longer than (minutes)',
+    value: { field: 'handleMinutes', label: 'Handle time longer than, in minutes' },
+  },
+  { flag: 'reopened', testId: 'rule-risk-reopened', label: 'It was reopened' },
+];
+
+interface FieldProps {
+  form: RuleForm;
+  problems: RuleProblems;
+  formId: string;
+  onChange: (patch: Partial<RuleForm>) => void;
+}
+
+/** The number a random share or a per-agent count picks by. */
+const NUMBERS = {
+  random_share: {
+    field: 'sharePercent',
+    label: 'Share of resolved conversations (percent)',
+    testId: 'rule-share-percent',
+    inputMode: 'decimal',
+  },
+  per_agent_week: {
+    field: 'perAgent',
+    label: 'Conversations per agent per week',
+    testId: 'rule-per-agent',
+    inputMode: 'numeric',
+  },
+} as const;
+
+/** One number of the rule (a share, a count) with its label and problem. */
+function NumberField({
+  field,
+  label,
+  testId,
+  inputMode,
+  form,
+  problems,
+  formId,
+  onChange,
+}: FieldProps & {
+  field: 'sharePercent' | 'perAgent';
+  label: string;
+  testId: string;
+  inputMode: 'decimal' | 'numeric';
+}) {
+  const id = `${formId}-${field}`;
+  return (
+    <div className="field field-narrow">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        data-testid={testId}
+        inputMode={inputMode}
+        value={form[field]}
+        onChange={(e) => onChange({ [field]: e.target.value })}
+        {...invalidProps(problems, formId, field)}
+      />
+      <FieldProblem problems={problems} formId={formId} path={field} />
+    </div>
+  );
+}
+
+/** One risk: its checkbox and, for a risk with a threshold, the number box and its problem. */
+function RiskCondition({ risk, form, problems, formId, onChange }: FieldProps & { risk: (typeof RISKS)[number] }) {
+  const { flag, testId, label, value } = risk;
+  const valueId = value && `${formId}-${value.field}`;
+  return (
+    <div className="risk">
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid={testId}
+          checked={form[flag]}
+          onChange={(e) => onChange({ [flag]: e.target.checked })}
+        />
+        {label}
+      </label>
+      {value && (
+        <>
+          <span className="risk-value">
+            <label htmlFor={valueId} className="visually-hidden">
+              {value.label}
+            </label>
+            <input
+              id={valueId}
+              data-testid={`${testId}-value`}
+              inputMode="numeric"
+              size={7}
+              disabled={!form[flag]}
+              value={form[value.field]}
+              onChange={(e) => onChange({ [value.field]: e.target.value })}
+              {...invalidProps(problems, formId, value.field)}
+            />
+          </span>
+          <FieldProblem problems={problems} formId={formId} path={value.field} />
+        </>
+      )}
+    </div>
+  );
+}
+
 /** The fields of a new sampling rule: name, scorecard, reviewers, and what it picks. */
 export function RuleFields({
   form,
@@ -29,28 +151,10 @@ export function RuleFields({
   onChange: (patch: Partial<RuleForm>) => void;
 }) {
   const id = (field: string) => `${formId}-${field}`;
+  const fieldProps = { form, problems, formId, onChange };
   const hasProblem = (field: keyof RuleProblems) => invalidProps(problems, formId, field);
   // A group is not marked invalid (ARIA allows that on fields only); it points at its problem.
   const describedBy = (field: keyof RuleProblems) => (problems[field] ? problemId(formId, field) : undefined);
-
-  /** A number box beside a risk's checkbox: enabled once the risk is ticked. */
-  const riskValue = (field: 'sentiment' | 'reach' | 'handleMinutes', on: boolean, label: string, testId: string) => (
-    <span className="risk-value">
-      <label htmlFor={id(field)} className="visually-hidden">
-        {label}
-      </label>
-      <input
-        id={id(field)}
-        data-testid={testId}
-        inputMode="numeric"
-        size={7}
-        disabled={!on}
-        value={form[field]}
-        onChange={(e) => onChange({ [field]: e.target.value })}
-        {...hasProblem(field)}
-      />
-    </span>
-  );
 
   return (
     <>
@@ -124,98 +228,13 @@ export function RuleFields({
           </label>
         ))}
       </fieldset>
-      {form.kind === 'random_share' && (
-        <div className="field field-narrow">
-          <label htmlFor={id('sharePercent')}>Share of resolved conversations (percent)</label>
-          <input
-            id={id('sharePercent')}
-            data-testid="rule-share-percent"
-            inputMode="decimal"
-            value={form.sharePercent}
-            onChange={(e) => onChange({ sharePercent: e.target.value })}
-            {...hasProblem('sharePercent')}
-          />
-          <FieldProblem problems={problems} formId={formId} path="sharePercent" />
-        </div>
-      )}
-      {form.kind === 'per_agent_week' && (
-        <div className="field field-narrow">
-          <label htmlFor={id('perAgent')}>Conversations per agent per week</label>
-          <input
-            id={id('perAgent')}
-            data-testid="rule-per-agent"
-            inputMode="numeric"
-            value={form.perAgent}
-            onChange={(e) => onChange({ perAgent: e.target.value })}
-            {...hasProblem('perAgent')}
-          />
-          <FieldProblem problems={problems} formId={formId} path="perAgent" />
-        </div>
-      )}
+      {form.kind !== 'risk' && <NumberField key={form.kind} {...NUMBERS[form.kind]} {...fieldProps} />}
       {form.kind === 'risk' && (
         <fieldset className="choices risks" aria-describedby={describedBy('risk')}>
           <legend>Pick a conversation when any of these is true</legend>
-          <div className="risk">
-            <label className="check">
-              <input
-                type="checkbox"
-                data-testid="rule-risk-sentiment"
-                checked={form.sentimentOn}
-                onChange={(e) => onChange({ sentimentOn: e.target.checked })}
-              />
-              Sentiment at or below (−5 to 5)
-            </label>
-            {riskValue('sentiment', form.sentimentOn, 'Sentiment at or below', 'rule-risk-sentiment-value')}
-            <FieldProblem problems={problems} formId={formId} path="sentiment" />
-          </div>
-          <div className="risk">
-            <label className="check">
-              <input
-                type="checkbox"
-                data-testid="rule-risk-sla"
-                checked={form.slaBreached}
-                onChange={(e) => onChange({ slaBreached: e.target.checked })}
-              />
-              The SLA was breached
-            </label>
-          </div>
-          <div className="risk">
-            <label className="check">
-              <input
-                type="checkbox"
-                data-testid="rule-risk-reach"
-                checked={form.reachOn}
-                onChange={(e) => onChange({ reachOn: e.target.checked })}
-              />
-              A public complaint from someone with at least this many followers
-            </label>
-            {riskValue('reach', form.reachOn, 'Followers at least', 'rule-risk-reach-value')}
-            <FieldProblem problems={problems} formId={formId} path="reach" />
-          </div>
-          <div className="risk">
-            <label className="check">
-              <input
-                type="checkbox"
-                data-testid="rule-risk-handle"
-                checked={form.handleOn}
-                onChange={(e) => onChange({ handleOn: e.target.checked })}
-              />
-              Handle time longer than (minutes)
-            </label>
-            {riskValue('handleMinutes', form.handleOn, 'Handle time longer than, in minutes', 'rule-risk-handle-value')}
-            <FieldProblem problems={problems} formId={formId} path="handleMinutes" />
-          </div>
-          <div className="risk">
-            <label className="check">
-              <input
-                type="checkbox"
-                data-testid="rule-risk-reopened"
-                checked={form.reopened}
-                onChange={(e) => onChange({ reopened: e.target.checked })}
-              />
-              It was reopened
-            </label>
-          </div>
+          {RISKS.map((risk) => (
+            <RiskCondition key={risk.flag} risk={risk} {...fieldProps} />
+          ))}
           <FieldProblem problems={problems} formId={formId} path="risk" />
         </fieldset>
       )}

@@ -1,11 +1,11 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncDb } from '../../sync/db';
-import { FakeConnection, LEAD, LEAD_2, LEAD_3, openQaDb, renderQa, seedQa } from '../qaTestKit';
+import { closeQa, type FakeConnection, LEAD, LEAD_2, LEAD_3, renderQa } from '../qaTestKit';
 import { ScorecardsTab } from './ScorecardsTab';
-import { fakeApi, listedVersions } from './scorecardsTestKit';
+import { type fakeApi, openScorecardsTab } from './scorecardsTestKit';
 
 const input = (testId: string) => screen.getByTestId<HTMLInputElement>(testId);
 
@@ -24,22 +24,10 @@ describe('Scorecards and sampling tab: sampling rules', () => {
   let connection: FakeConnection;
   let api: ReturnType<typeof fakeApi>;
   beforeEach(async () => {
-    db = openQaDb();
-    connection = new FakeConnection(db);
-    await seedQa(db);
+    ({ db, connection, api } = await openScorecardsTab([RULE]));
     await db.agents.put({ id: 'admin-ada', name: 'Ada Admin', role: 'admin', skills: {} });
-    api = fakeApi({
-      'GET /api/scorecards': { body: { versions: listedVersions() } },
-      'GET /api/qa/sampling-rules': { body: { rules: [RULE] } },
-    });
-    vi.stubGlobal('fetch', api.fetch);
   });
-  afterEach(async () => {
-    cleanup();
-    vi.unstubAllGlobals();
-    db.close();
-    await db.delete();
-  });
+  afterEach(() => closeQa(db));
 
   it('lists the rules, each told in one sentence', async () => {
     renderQa(<ScorecardsTab />, { db, connection });

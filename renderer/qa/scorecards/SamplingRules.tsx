@@ -3,6 +3,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { AgentSchema, parseRows } from '../../conversation/rows';
 import { useSync } from '../../sync/ui/syncContext';
 import type { ApiSession } from '../qaApi';
+import { FormOutcome, LoadProblem } from './Notices';
 import { RuleFields } from './RuleFields';
 import { buildRule, describeRule, emptyRuleForm, type RuleForm } from './samplingForm';
 import {
@@ -126,14 +127,7 @@ export function SamplingRules({ session, cards }: { session: ApiSession; cards: 
           {runResult.text}
         </p>
       )}
-      {listProblem && (
-        <p className="error" role="alert" data-testid="sampling-rules-problem">
-          {listProblem}{' '}
-          <button type="button" className="link" onClick={() => void load()}>
-            Try again
-          </button>
-        </p>
-      )}
+      <LoadProblem problem={listProblem} testId="sampling-rules-problem" onRetry={() => void load()} />
       {rules && !rules.length && <p data-testid="sampling-rules-empty">No sampling rules yet.</p>}
       {rules && rules.length > 0 && (
         <ul className="rule-list" data-testid="sampling-rule-list">
@@ -167,16 +161,7 @@ export function SamplingRules({ session, cards }: { session: ApiSession; cards: 
         <p className="rule-summary" data-testid="rule-summary">
           {summary}
         </p>
-        {problemText && (
-          <p className="error" role="alert" data-testid="rule-problem">
-            {problemText}
-          </p>
-        )}
-        {notice && (
-          <p className="saved-notice" role="status" data-testid="rule-saved">
-            {notice}
-          </p>
-        )}
+        <FormOutcome problem={problemText} problemTestId="rule-problem" notice={notice} noticeTestId="rule-saved" />
         <button type="submit" className="primary" data-testid="save-rule" disabled={busy}>
           Save rule
         </button>

@@ -13,6 +13,7 @@ import {
   type SectionForm,
 } from './draftForm';
 import { FieldProblem, invalidProps } from './FieldProblem';
+import { FormOutcome } from './Notices';
 import { SectionFields } from './SectionFields';
 import { createScorecard, failureSentence, publishScorecard, saveScorecardDraft } from './scorecardApi';
 
@@ -199,16 +200,12 @@ export function ScorecardEditor({
         <button type="button" data-testid="add-section" onClick={addSection}>
           Add section
         </button>
-        {problemText && (
-          <p className="error" role="alert" data-testid="scorecard-editor-problem">
-            {problemText}
-          </p>
-        )}
-        {notice && (
-          <p className="saved-notice" role="status" data-testid="scorecard-saved">
-            {notice}
-          </p>
-        )}
+        <FormOutcome
+          problem={problemText}
+          problemTestId="scorecard-editor-problem"
+          notice={notice}
+          noticeTestId="scorecard-saved"
+        />
         <div className="form-actions">
           <button type="submit" className="primary" data-testid="save-draft" disabled={busy}>
             Save draft

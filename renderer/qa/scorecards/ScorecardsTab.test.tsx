@@ -1,11 +1,11 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncDb } from '../../sync/db';
-import { FakeConnection, openQaDb, renderQa, seedQa } from '../qaTestKit';
+import { closeQa, type FakeConnection, renderQa } from '../qaTestKit';
 import { ScorecardsTab } from './ScorecardsTab';
-import { fakeApi, listedVersions, refused } from './scorecardsTestKit';
+import { type fakeApi, listedVersions, openScorecardsTab, refused } from './scorecardsTestKit';
 
 const input = (testId: string) => screen.getByTestId<HTMLInputElement>(testId);
 
@@ -27,21 +27,18 @@ describe('Scorecards and sampling tab: scorecards', () => {
   let connection: FakeConnection;
   let api: ReturnType<typeof fakeApi>;
   beforeEach(async () => {
-    db = openQaDb();
-    connection = new FakeConnection(db);
-    await seedQa(db);
-    api = fakeApi({
-      'GET /api/scorecards': { body: { versions: listedVersions() } },
-      'GET /api/qa/sampling-rules': { body: { rules: [] } },
-    });
-    vi.stubGlobal('fetch', api.fetch);
+    ({ db, connection, api } = await openScorecardsTab());
   });
-  afterEach(async () => {
-    cleanup();
-    vi.unstubAllGlobals();
-    db.close();
-    await db.delete();
-  });
+  afterEach(() => closeQa(db));
+
+  /** Opens a new scorecard, types one section with one criterion and saves the draft. */
+  const saveNewScorecard = async (name: string, section: string, criterion: string) => {
+    await userEvent.click(await screen.findByTestId('new-scorecard'));
+    await userEvent.type(input('scorecard-name'), name);
+    await userEvent.type(input('section-title-0'), section);
+    await userEvent.type(input('criterion-label-0-0'), criterion);
+    await userEvent.click(screen.getByTestId('save-draft'));
+  };
 
   it('lists each scorecard with its newest published version and a pending draft', async () => {
     renderQa(<ScorecardsTab />, { db, connection });
@@ -228,11 +225,7 @@ describe('Scorecards and sampling tab: scorecards', () => {
       'sections.0.criteria.0.label: Too big: expected string to have <=200 characters',
     );
     renderQa(<ScorecardsTab />, { db, connection });
-    await userEvent.click(await screen.findByTestId('new-scorecard'));
-    await userEvent.type(input('scorecard-name'), 'Chat care');
-    await userEvent.type(input('section-title-0'), 'Tone');
-    await userEvent.type(input('criterion-label-0-0'), 'Friendly');
-    await userEvent.click(screen.getByTestId('save-draft'));
+    await saveNewScorecard('Chat care', 'Tone', 'Friendly');
 
     expect((await screen.findByTestId('scorecard-editor-problem')).textContent).toBe(
       'Not saved: section 1, criterion 1, label: Too big: expected string to have <=200 characters What you entered is still here.',
@@ -246,11 +239,7 @@ describe('Scorecards and sampling tab: scorecards', () => {
   it('offline, saving says so and keeps the form; once online the same form saves', async () => {
     api.routes['POST /api/scorecards'] = 'offline';
     renderQa(<ScorecardsTab />, { db, connection });
-    await userEvent.click(await screen.findByTestId('new-scorecard'));
-    await userEvent.type(input('scorecard-name'), 'Chat care');
-    await userEvent.type(input('section-title-0'), 'Tone');
-    await userEvent.type(input('criterion-label-0-0'), 'Friendly');
-    await userEvent.click(screen.getByTestId('save-draft'));
+    await saveNewScorecard('Chat care', 'Tone', 'Friendly');
     expect((await screen.findByTestId('scorecard-editor-problem')).textContent).toBe(
       'Not saved: you are offline. Cannot reach the Switchboard server at http://127.0.0.1:9. This needs the network; try again once you are online. What you entered is still here.',
     );

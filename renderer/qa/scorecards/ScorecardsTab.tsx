@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../store/store';
 import type { ApiSession } from '../qaApi';
 import { draftFromVersion, emptyDraft } from './draftForm';
+import { LoadProblem } from './Notices';
 import { SamplingRules } from './SamplingRules';
 import { ScorecardEditor, type EditorTarget } from './ScorecardEditor';
 import { ScorecardList } from './ScorecardList';
@@ -87,14 +88,7 @@ export function ScorecardsTab() {
                 {notice}
               </p>
             )}
-            {listProblem && (
-              <p className="error" role="alert" data-testid="scorecards-problem">
-                {listProblem}{' '}
-                <button type="button" className="link" onClick={() => void load()}>
-                  Try again
-                </button>
-              </p>
-            )}
+            <LoadProblem problem={listProblem} testId="scorecards-problem" onRetry={() => void load()} />
             {!cards && !listProblem && <p>Loading scorecards…</p>}
             {cards && <ScorecardList cards={cards} onEdit={(card) => open(editTarget(card))} />}
           </section>

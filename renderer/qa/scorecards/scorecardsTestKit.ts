@@ -1,4 +1,5 @@
-import { SCORECARD } from '../qaTestKit';
+import { vi } from 'vitest';
+import { openSeededQa, SCORECARD } from '../qaTestKit';
 
 /**
  * Test support: a fetch standing in for the scorecard and sampling routes. It records every call
@@ -69,3 +70,17 @@ export const listedVersions = () => [
     publishedAt: null,
   },
 ];
+
+/**
+ * Before each test of the tab: a seeded database, and `fetch` stubbed with the routes faked: the
+ * listed versions and these sampling rules. `closeQa` undoes it.
+ */
+export async function openScorecardsTab(rules: unknown[] = []) {
+  const { db, connection } = await openSeededQa();
+  const api = fakeApi({
+    'GET /api/scorecards': { body: { versions: listedVersions() } },
+    'GET /api/qa/sampling-rules': { body: { rules } },
+  });
+  vi.stubGlobal('fetch', api.fetch);
+  return { db, connection, api };
+}
