@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store/store';
+import { useSync } from '../sync/ui/syncContext';
 import type { QualityTab } from '../store/qaSlice';
 import { CalibrationsTab } from './calibration/CalibrationsTab';
 import { DisputesTab } from './disputes/DisputesTab';
@@ -39,6 +40,14 @@ export function QualityWorkspace() {
     if (tab !== current) setTab(current);
   }, [tab, current, setTab]);
 
+  // Right after sign-in the sync worker may not be bound yet: the screens below all read from it.
+  const sync = useSync();
+  if (!sync)
+    return (
+      <p className="notice" role="status" data-testid="quality-connecting">
+        Opening your data on this computer…
+      </p>
+    );
   if (target) return <ReviewWorkspace key={JSON.stringify(target)} target={target} />;
   return (
     <section className="quality-workspace" aria-label="Quality" data-testid="quality-workspace">

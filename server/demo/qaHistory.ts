@@ -46,30 +46,34 @@ const CALLS: { customer: string; phone: string; lines: Line[] }[] = [
   },
 ];
 
-const POSTS: { customer: string; handle: string; followers: number; text: string; reply: string }[] = [
-  {
-    customer: 'Jordan Miles',
-    handle: '@jordanm',
-    followers: 48_200,
-    text: '@SkywardAir my bag arrived torn open at LHR. Really poor service.',
-    reply:
-      'Hi Jordan, we are sorry about your bag. Please send us a DM with your booking reference and we will put it right. ^{initials}',
-  },
-  {
-    customer: 'Sofia Rossi',
-    handle: '@sofiatravels',
-    followers: 1_250,
-    text: '@SkywardAir three hours on the tarmac in Milan and not a single update. Never again.',
-    reply: 'That is not the experience we want for you, Sofia. DM us and we will look into compensation. ^{initials}',
-  },
-  {
-    customer: 'Mei Tan',
-    handle: '@meitan',
-    followers: 310,
-    text: '@SkywardAir is the lounge in Lisbon open this early?',
-    reply: 'yes it opens at 5',
-  },
-];
+const POSTS: { customer: string; handle: string; followers: number; sentiment: number; text: string; reply: string }[] =
+  [
+    {
+      customer: 'Jordan Miles',
+      handle: '@jordanm',
+      followers: 48_200,
+      sentiment: -3,
+      text: '@SkywardAir my bag arrived torn open at LHR. Really poor service.',
+      reply:
+        'Hi Jordan, we are sorry about your bag. Please send us a DM with your booking reference and we will put it right. ^{initials}',
+    },
+    {
+      customer: 'Sofia Rossi',
+      handle: '@sofiatravels',
+      followers: 1_250,
+      sentiment: -4,
+      text: '@SkywardAir three hours on the tarmac in Milan and not a single update. Never again.',
+      reply: 'That is not the experience we want for you, Sofia. DM us and we will look into compensation. ^{initials}',
+    },
+    {
+      customer: 'Mei Tan',
+      handle: '@meitan',
+      followers: 310,
+      sentiment: 0,
+      text: '@SkywardAir is the lounge in Lisbon open this early?',
+      reply: 'yes it opens at 5',
+    },
+  ];
 
 const EMAILS: { customer: string; address: string; subject: string; text: string; reply: string }[] = [
   {
@@ -205,7 +209,7 @@ export async function seedReviewableHistory(tx: Queryable, changes: ChangeWriter
         value: post.handle,
         subject: null,
         reach: post.followers,
-        sentiment: -3,
+        sentiment: post.sentiment,
       },
       [
         { direction: 'inbound', visibility: 'public', body: post.text, at: 0 },

@@ -71,6 +71,8 @@ describe('demo QA seed', { timeout: 60_000 }, () => {
     const { rows: risky } = await t.db.query<{ reason: string }>(
       "select reason from review_assignments where conversation_id = 'demo-history-2'",
     );
-    expect(risky.map((r) => r.reason)).toEqual([expect.stringMatching(/^(Risky: .+|Random 10 %: .+)$/)]);
+    expect(risky.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/^(Risky: .+|Random 10 %: picked at random .+)$/),
+    ]);
   });
 });

@@ -72,8 +72,7 @@ describe.each(DB_KINDS)('automatic QA checks on %s', { timeout: 30_000 }, (kind)
     // Greeted in the first reply, no sign-off on the last: the lowest point of a 1–5 scale.
     expect(by.get('tone')).toMatchObject({
       rating: 1,
-      evidence:
-        'A public reply opens and closes as agreed; this one misses a sign-off (initials such as ^AB, or the agent’s name at the end).',
+      evidence: 'A public reply: missing a sign-off (initials such as ^AB, or the agent’s name at the end).',
     });
     expect(by.get('pii')).toMatchObject({
       rating: 'no',

@@ -159,7 +159,7 @@ describe.each(DB_KINDS)('QA reviews on %s', { timeout: 40_000 }, (kind) => {
     expect(await lee.op('review.submit', { reviewId: partial.reviewId })).toMatchObject({
       status: 'rejected',
       reason: 'invalid_op',
-      detail: 'Rate “Accurate” before submitting: it is critical.',
+      detail: 'Rate “Accurate” before submitting (critical).',
     });
     await t.db.query('delete from reviews');
     await t.db.query("update conversations set assigned_agent_id = 'lee' where id = $1", [conversationId]);

@@ -172,7 +172,9 @@ async function runRule(tx: Queryable, changes: ChangeWriter, rule: RuleRow, now:
     let reason: string | null = null;
     const params = rule.params;
     if (params.kind === 'random_share')
-      reason = inShare(rule.id, c.id, params.share) ? `random ${Math.round(params.share * 1000) / 10} %` : null;
+      reason = inShare(rule.id, c.id, params.share)
+        ? `picked at random (${Math.round(params.share * 1000) / 10} % of resolved)`
+        : null;
     else if (params.kind === 'per_agent_week') {
       const n = perAgentThisWeek.get(c.agent_id) ?? 0;
       if (n < params.perAgent) {

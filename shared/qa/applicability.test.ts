@@ -51,10 +51,10 @@ describe('criteria a review needs before it is submitted', () => {
       { id: 'accuracy', label: 'accuracy', why: 'critical' },
     ]);
     expect(unratedSentence(unratedRequired(criteria, {}, thread))).toBe(
-      'Rate “accuracy” and 1 more required criterion before submitting (critical, or not applicable not allowed).',
+      'Rate these before submitting: “accuracy” (critical), “empathy” (cannot be not applicable).',
     );
     expect(unratedSentence(unratedRequired(criteria, { accuracy: 'yes' }, thread))).toBe(
-      'Rate “empathy” before submitting: it cannot be marked not applicable.',
+      'Rate “empathy” before submitting (cannot be not applicable).',
     );
     expect(unratedRequired(criteria, { accuracy: 'yes', empathy: 2 }, thread)).toEqual([]);
   });

@@ -48,12 +48,10 @@ export function unratedRequired(
     .map((c) => ({ id: c.id, label: c.label, why: c.critical ? 'critical' : 'no_na' }));
 }
 
-/** The sentence that says what to rate before submitting. */
+/** The sentence that says what to rate before submitting, naming each criterion and why. */
 export function unratedSentence(missing: readonly { label: string; why: 'critical' | 'no_na' }[]): string {
-  const [first, ...rest] = missing;
-  if (!first) return '';
-  const why = first.why === 'critical' ? 'it is critical' : 'it cannot be marked not applicable';
-  return rest.length
-    ? `Rate “${first.label}” and ${rest.length} more required ${rest.length === 1 ? 'criterion' : 'criteria'} before submitting (critical, or not applicable not allowed).`
-    : `Rate “${first.label}” before submitting: ${why}.`;
+  if (!missing.length) return '';
+  const why = (m: { why: 'critical' | 'no_na' }) => (m.why === 'critical' ? 'critical' : 'cannot be not applicable');
+  if (missing.length === 1) return `Rate “${missing[0]!.label}” before submitting (${why(missing[0]!)}).`;
+  return `Rate these before submitting: ${missing.map((m) => `“${m.label}” (${why(m)})`).join(', ')}.`;
 }

@@ -76,7 +76,7 @@ describe('automatic QA checks', () => {
     expect(toneTemplateFollowed(facts({ messages: [reply('r1', 'Your refund is on its way')] }))).toMatchObject({
       verdict: 'no',
       evidence:
-        'A public reply opens and closes as agreed; this one misses a greeting such as “Hi”, “Dear” or “Thank you for calling” and a sign-off (initials such as ^AB, or the agent’s name at the end).',
+        'A public reply: missing a greeting such as “Hi Maya” and a sign-off (initials such as ^AB, or the agent’s name at the end).',
     });
     // A name after a comma signs off too.
     expect(
@@ -94,8 +94,7 @@ describe('automatic QA checks', () => {
     });
     expect(email('Dear Maya,\n\nWe are on it.', 'Your refund is approved.')).toMatchObject({
       verdict: 'no',
-      evidence:
-        'An email opens and closes as agreed; this one misses a closing such as “Kind regards” and a signature.',
+      evidence: 'An email: missing a closing such as “Kind regards” and a signature.',
     });
     // A call: the agent's first and last turns; the customer's turns do not count.
     const call = (turns: [string, string][]) =>
@@ -127,8 +126,15 @@ describe('automatic QA checks', () => {
     ).toMatchObject({
       verdict: 'no',
       evidence:
-        'A call opens and closes as agreed; this one misses a greeting such as “Hi”, “Dear” or “Thank you for calling” and a closing line such as “Anything else I can help with?” or “Have a good day”.',
+        'A call: missing a greeting such as “Thank you for calling” or “Skyward Air, Dana speaking” and a closing line such as “Anything else I can help with?” or “Have a good day”.',
     });
+    // On a call, saying who answers greets too.
+    expect(
+      call([
+        ['agent', 'Skyward Air, Dana speaking.'],
+        ['agent', 'Take care, goodbye.'],
+      ]).verdict,
+    ).toBe('yes');
     // Closings agents say: a safe trip, take care.
     expect(
       call([

@@ -58,7 +58,11 @@ export function noPersonalDataInPublic(facts: ConversationFacts): AutoResult {
   if (!replies.length) return { verdict: 'na', evidence: 'No public reply.', messageIds: [] };
   const flagged = replies.map((m) => ({ m, found: personalData(m.body) })).filter((r) => r.found.length > 0);
   if (!flagged.length)
-    return { verdict: 'yes', evidence: `${replies.length} public replies, no personal data.`, messageIds: [] };
+    return {
+      verdict: 'yes',
+      evidence: `${replies.length} public ${replies.length === 1 ? 'reply' : 'replies'}, no personal data.`,
+      messageIds: [],
+    };
   const what = flagged.flatMap((r) => r.found.map((f) => `${f.kind} “${f.text}”`));
   return {
     verdict: 'no',
@@ -69,6 +73,8 @@ export function noPersonalDataInPublic(facts: ConversationFacts): AutoResult {
 
 const GREETING =
   /^\s*(?:dear|hello|hi|hey|good (?:morning|afternoon|evening)|thank you for calling|thanks for calling)\b/iu;
+/** On a call the agent may open with who answers: "Skyward Air, Dana speaking", "this is Dana". */
+const CALL_GREETING = /^[^.!?]{0,80}\b(?:speaking|this is|my name is|you'?re through to)\b/iu;
 const EMAIL_CLOSING =
   /(?:kind regards|best regards|warm regards|regards|sincerely|best wishes|many thanks)[,.!]?\s*(?:\n.*){0,2}$/iu;
 const CALL_CLOSING =
@@ -94,7 +100,14 @@ const PARTS: Record<Tone, { closing: RegExp | null; closingName: string; kind: s
   private_social: { closing: SOCIAL_SIGN_OFF, closingName: SIGN_OFF, kind: 'A private message' },
   chat: { closing: null, closingName: '', kind: 'A chat' },
 };
-const GREETING_NAME = 'a greeting such as “Hi”, “Dear” or “Thank you for calling”';
+/** What a greeting looks like, per tone, for the evidence. */
+const GREETING_NAME: Record<Tone, string> = {
+  email: 'a greeting such as “Dear Maya”',
+  phone_script: 'a greeting such as “Thank you for calling” or “Skyward Air, Dana speaking”',
+  public_social: 'a greeting such as “Hi Maya”',
+  private_social: 'a greeting such as “Hi Maya”',
+  chat: 'a greeting such as “Hi Maya”',
+};
 
 /**
  * The tone template of the conversation's channel followed: the first reply greets, the last one
@@ -113,13 +126,14 @@ export function toneTemplateFollowed(facts: ConversationFacts): AutoResult {
   const tone = toneFor(facts.channel, first.visibility);
   const missing: string[] = [];
   const { closing, closingName, kind } = PARTS[tone];
-  if (!GREETING.test(first.body)) missing.push(GREETING_NAME);
+  const greets = GREETING.test(first.body) || (voice && CALL_GREETING.test(first.body));
+  if (!greets) missing.push(GREETING_NAME[tone]);
   if (closing && !closing.test(last.body.trim())) missing.push(closingName);
   const ids = [...new Set([first.id, last.id])];
   return missing.length
     ? {
         verdict: 'no',
-        evidence: `${kind} opens and closes as agreed; this one misses ${missing.join(' and ')}.`,
+        evidence: `${kind}: missing ${missing.join(' and ')}.`,
         messageIds: ids,
       }
     : {
@@ -172,5 +186,9 @@ export function consistentWithApprovedAnswer(
   }
   return off.length
     ? { verdict: 'no', evidence: `${off.join('; ')}.`, messageIds: ids }
-    : { verdict: 'yes', evidence: `${used.length} replies used the approved answer for their tone.`, messageIds: [] };
+    : {
+        verdict: 'yes',
+        evidence: `${used.length === 1 ? 'The reply' : `${used.length} replies`} used the approved answer written for ${used.length === 1 ? 'its' : 'their'} channel.`,
+        messageIds: [],
+      };
 }

@@ -123,7 +123,7 @@ test('a lead scores a call and a public X thread offline, restarts, reconnects; 
     await page.getByTestId('comment-body').fill('Offer the rebooking before apologising twice.');
     await page.getByTestId('comment-criterion').selectOption('script');
     await page.getByTestId('add-comment').click();
-    await expect(workspace.getByTestId('review-comment')).toHaveCount(1);
+    await expect(workspace.getByTestId('transcript-comment')).toHaveCount(1);
     await page.getByTestId('review-feedback').fill('Calm and quick; rebooking offered without being asked.');
     await page.getByTestId('submit-review').click();
     await expect(page.getByTestId('submit-review')).toHaveCount(0);
@@ -206,6 +206,9 @@ test('a lead scores a call and a public X thread offline, restarts, reconnects; 
     const detail = annPage.getByTestId('my-review');
     await expect(detail.getByTestId('review-scorecard')).toContainText('Customer care, version 1');
     await expect(detail.getByTestId('comment-anchor')).toContainText('0:15');
+    // The call itself, with the lead's comment under the span it is about.
+    await expect(detail.getByTestId('review-message')).toHaveCount(4);
+    await expect(detail.getByTestId('transcript-comment')).toContainText('Call 0:15–0:57');
     const empathy = detail.getByTestId('criterion-empathy');
     await expect(empathy.getByTestId('criterion-rating')).toContainText('4 of 5');
     await empathy.getByTestId('dispute-button').click();

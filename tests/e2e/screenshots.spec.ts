@@ -101,7 +101,7 @@ test.describe('quality', () => {
     await page.getByTestId('comment-body').fill('Offer the rebooking before apologising twice.');
     await page.getByTestId('comment-criterion').selectOption('script');
     await page.getByTestId('add-comment').click();
-    await expect(page.getByTestId('review-comment')).toHaveCount(1);
+    await expect(page.getByTestId('transcript-comment')).toHaveCount(1);
     await page.getByTestId('review-feedback').fill('Calm and quick; rebooking offered without being asked.');
     await page.getByTestId('criterion-greeting').click();
     await expect(page.getByTestId('live-score')).toHaveText('88');

@@ -35,8 +35,17 @@ const parseRatingValue = (value: string): Rating | '' =>
 const NA_VS_RATED = 'Some leads said N/A and others rated it: agree whether it applies before comparing ratings.';
 
 /** A spread cell's words: the points apart, "—" with fewer than two ratings, or "N/A vs rated". */
-function SpreadWords({ spread, naVsRated = false }: { spread: number | null; naVsRated?: boolean }) {
+function SpreadWords({
+  spread,
+  naVsRated = false,
+  allNa = false,
+}: {
+  spread: number | null;
+  naVsRated?: boolean;
+  allNa?: boolean;
+}) {
   if (naVsRated) return <>N/A vs rated</>;
+  if (allNa) return <>0 (all N/A)</>;
   if (spread !== null) return <>{oneDecimal(spread)}</>;
   return (
     <>
@@ -182,7 +191,7 @@ export function SpreadTable({
                     data-na-vs-rated={String(row.naVsRated)}
                     title={row.naVsRated ? NA_VS_RATED : undefined}
                   >
-                    <SpreadWords spread={row.spread} naVsRated={row.naVsRated} />
+                    <SpreadWords spread={row.spread} naVsRated={row.naVsRated} allNa={row.allNa} />
                     {row.disagree && <span className="cal-disagree">disagree</span>}
                   </td>
                   {referenceCell(row.criterion)}

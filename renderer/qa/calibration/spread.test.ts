@@ -36,14 +36,14 @@ describe('calibration spread', () => {
     expect(table.scoreDisagree).toBe(true);
   });
 
-  it('25 points apart is not a disagreement; all N/A or a single rating has nothing to compare', () => {
+  it('25 points apart is not a disagreement; all N/A is agreement (0); a single rating has nothing to compare', () => {
     const table = spreadTable(SCORECARD, [
       review('a', { greeting: 'na', empathy: 4, pii: 'yes' }, 75),
       review('b', { greeting: 'na', empathy: 3 }, 50),
     ]);
     const [greeting, empathy] = table.sections[0]!.rows;
     const [pii] = table.sections[1]!.rows;
-    expect(greeting).toMatchObject({ spread: null, naVsRated: false, disagree: false });
+    expect(greeting).toMatchObject({ spread: 0, allNa: true, naVsRated: false, disagree: false });
     expect(empathy).toMatchObject({ spread: 25, disagree: false });
     expect(pii).toMatchObject({ spread: null, naVsRated: false, disagree: false });
     expect(table).toMatchObject({ scoreSpread: 25, scoreDisagree: false });

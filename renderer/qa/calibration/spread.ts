@@ -36,6 +36,8 @@ export interface CriterionSpread {
   spread: number | null;
   /** Some leads said N/A and others rated it. */
   naVsRated: boolean;
+  /** Two or more leads said N/A and none rated it: they agree it does not apply (spread 0). */
+  allNa: boolean;
   disagree: boolean;
 }
 
@@ -93,11 +95,12 @@ export function spreadTable(
     rows: section.criteria.map((criterion): CriterionSpread => {
       const ratings = reviews.map((r) => r.ratings[criterion.id]);
       if (!isCompared(criterion, reviews, notApplicable))
-        return { criterion, ratings, applies: false, spread: null, naVsRated: false, disagree: false };
+        return { criterion, ratings, applies: false, spread: null, naVsRated: false, allNa: false, disagree: false };
       const points = ratings.map((rating) => pointsOf(criterion, rating));
       const naVsRated = ratings.includes('na') && points.some((p) => p !== null);
-      const spread = naVsRated ? null : spreadOf(points);
-      return { criterion, ratings, applies: true, spread, naVsRated, disagree: naVsRated || disagrees(spread) };
+      const allNa = ratings.filter((r) => r === 'na').length >= 2 && points.every((p) => p === null);
+      const spread = naVsRated ? null : allNa ? 0 : spreadOf(points);
+      return { criterion, ratings, applies: true, spread, naVsRated, allNa, disagree: naVsRated || disagrees(spread) };
     }),
   }));
   const scores = reviews.map((r) => scoreOf(card, r));

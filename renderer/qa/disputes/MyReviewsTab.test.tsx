@@ -126,7 +126,9 @@ describe('My reviews (the agent’s own submitted reviews and disputes)', () => 
       within(detail)
         .getAllByRole('heading', { level: 4 })
         .map((h) => h.textContent),
-    ).toEqual(['Opening', 'Compliance', 'Feedback', 'Comments']);
+    ).toEqual(['Opening', 'Compliance', 'Feedback', 'Comments', 'The conversation']);
+    // The whole conversation is there to read, as the lead scored it.
+    expect(within(detail).getAllByTestId('review-message').length).toBeGreaterThan(0);
     const greeting = within(detail).getByTestId('criterion-greeting');
     expect(greeting.textContent).toContain('Greets the customer by name');
     expect(greeting.textContent).toContain('Uses the name the customer gave.');

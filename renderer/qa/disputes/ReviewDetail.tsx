@@ -7,12 +7,15 @@ import { ConversationSchema, MessageSchema, parseRow, parseRows, type Message } 
 import { formatWhen } from '../../conversation/words';
 import { useSync } from '../../sync/ui/syncContext';
 import type { DisputeRow, ReviewComment, ReviewRow } from '../rows';
+import { ReviewTranscript } from '../review/ReviewTranscript';
 import { splitCriteria } from '../review/reviewRules';
 import type { DisputeOps } from './disputeOps';
 import { DisputeForm } from './DisputeForm';
 import { DisputeSteps, RefusedNotice } from './DisputeSteps';
 import { firstChars, openedAt, ratingWords, spanWords, STATUS_LABELS } from './disputeWords';
 import { cardOf, cardTitle, conversationTitle, nameOf, type Lookups } from './reviewLookups';
+
+const NO_EVIDENCE: ReadonlySet<string> = new Set();
 
 /** What a comment points at, quoted from the transcript this computer holds. */
 function anchorWords(anchor: ReviewComment['anchor'], messages: Map<string, Message>): string {
@@ -171,6 +174,20 @@ export function ReviewDetail({
             ))}
           </ul>
         )}
+      </section>
+
+      <section className="qd-section" aria-label="The conversation">
+        <h4>The conversation</h4>
+        {/* The whole transcript, the commented words and call spans marked: what the lead scored. */}
+        <ReviewTranscript
+          messages={conversation.messages}
+          customerName={lookups.conversations.get(review.conversationId)?.customerName ?? ''}
+          agentNames={lookups.names}
+          comments={review.comments}
+          pointer={null}
+          evidenceIds={NO_EVIDENCE}
+          criterionLabels={new Map(sections.flatMap((sec) => sec.criteria.map((c) => [c.id, c.label] as const)))}
+        />
       </section>
     </article>
   );

@@ -2,6 +2,7 @@ import { Fragment, useMemo, type MouseEvent } from 'react';
 import type { CommentAnchor } from '../../../shared/qa/scorecard';
 import type { Message } from '../../conversation/rows';
 import { formatWhen } from '../../conversation/words';
+import './review.css';
 import type { ReviewComment } from '../rows';
 import { commentsByMessage, describeAnchor, formatOffset, transcriptSpans, type Span } from './reviewRules';
 
@@ -176,7 +177,7 @@ export function ReviewTranscript({
             {mine.length > 0 && (
               <ul className="rv-comments" aria-label="Review comments">
                 {mine.map((c) => (
-                  <li key={c.id} className="rv-comment" data-testid="review-comment" data-anchor={c.anchor.kind}>
+                  <li key={c.id} className="rv-comment" data-testid="transcript-comment" data-anchor={c.anchor.kind}>
                     <span className="rv-comment-anchor">
                       {c.anchor.kind === 'message' ? 'On this message' : describeAnchor(c.anchor, byId)}
                       {c.criterionId && criterionLabels.get(c.criterionId)

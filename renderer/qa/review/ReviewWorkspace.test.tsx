@@ -118,7 +118,7 @@ describe('ReviewWorkspace', () => {
       anchor: { kind: 'time', startMs: 15_000, endMs: 57_000 },
       body: 'Offer the rebooking before the apology.',
     });
-    await waitFor(() => expect(screen.getAllByTestId('review-comment')).toHaveLength(1));
+    await waitFor(() => expect(screen.getAllByTestId('transcript-comment')).toHaveLength(1));
 
     // A range of text: select "nobody told me" in the first line.
     const body = lines[0]!.querySelector('.rv-body')!;
@@ -209,7 +209,7 @@ describe('ReviewWorkspace', () => {
     fireEvent.click(await screen.findByTestId('rate-script-2'));
     fireEvent.click(screen.getByTestId('submit-review'));
     expect((await screen.findByTestId('review-problem')).textContent).toBe(
-      'Rate “Shows empathy” before submitting: it cannot be marked not applicable.',
+      'Rate “Shows empathy” before submitting (cannot be not applicable).',
     );
     expect(screen.getByTestId('criterion-empathy').dataset.focused).toBe('true');
     expect(connection.ops('review.submit')).toEqual([]);

@@ -42,7 +42,8 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
   const conversation = data?.conversation ?? null;
   const messages = useMemo(() => data?.messages ?? [], [data?.messages]);
   const readOnly = review?.status === 'submitted' || session?.agent.role === 'agent';
-  const auto = useAutoChecks(db, session, card, conversation, messages, !readOnly);
+  // A lead reading a submitted review still sees what the automatic checks found (agents cannot ask).
+  const auto = useAutoChecks(db, session, card, conversation, messages, session?.agent.role !== 'agent');
 
   const split = useMemo(
     () => (card && conversation ? splitCriteria(card, conversation.channel, messages) : null),
@@ -66,6 +67,7 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
   }, [card, ratings]);
 
   const [focusedId, setFocusedId] = useState<string | null>(null);
+  const [lastRatedId, setLastRatedId] = useState<string | null>(null);
   const focused = applicable.find((c) => c.id === focusedId) ?? applicable[0] ?? null;
   const [pointer, setPointer] = useState<Pointer | null>(null);
   const [commentBody, setCommentBody] = useState('');
@@ -212,6 +214,7 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
       return;
     }
     rate(focused.id, rating);
+    setLastRatedId(focused.id);
     move(1);
   };
   const editable = () => !readOnly && card !== null;
@@ -249,7 +252,9 @@ function OpenReview({ sync, target }: { sync: SyncHandle; target: ReviewTarget }
       keys: ['c', 'Alt+C'],
       run: () => {
         if (!pointer && messages[0]) setPointer({ kind: 'message', messageId: messages[0].id });
-        if (focused) setCommentCriterion(focused.id);
+        // About the criterion just scored (the keys moved on), else the one in focus.
+        const about = lastRatedId ?? focused?.id;
+        if (about) setCommentCriterion(about);
         commentBox.current?.focus();
       },
       enabled: editable,
