@@ -17,13 +17,18 @@ export interface TranscriptData {
   pending: Set<string>;
 }
 
+/** A conversation's messages as the mirror holds them, oldest first, parsed. */
+export async function loadMessages(db: SyncDb, conversationId: string): Promise<Message[]> {
+  const rows = await db.messages
+    .where('[conversationId+createdAt]')
+    .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
+    .toArray();
+  return parseRows(MessageSchema, rows);
+}
+
 export function useTranscript(db: SyncDb, conversationId: string): TranscriptData | undefined {
   return useLiveQuery(async () => {
-    const rows = await db.messages
-      .where('[conversationId+createdAt]')
-      .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
-      .toArray();
-    const messages = parseRows(MessageSchema, rows);
+    const messages = await loadMessages(db, conversationId);
     const keys = messages.map((m) => `message:${m.id}`);
     const ops = keys.length ? await db.outbox.where('keyIds').anyOf(keys).toArray() : [];
     const pending = new Set(
@@ -35,7 +40,8 @@ export function useTranscript(db: SyncDb, conversationId: string): TranscriptDat
   }, [db, conversationId]);
 }
 
-function author(m: Message, customerName: string, agentNames: ReadonlyMap<string, string>): string {
+/** Who wrote a message, as the transcript names them. */
+export function messageAuthor(m: Message, customerName: string, agentNames: ReadonlyMap<string, string>): string {
   const agent = (m.authorAgentId && agentNames.get(m.authorAgentId)) || 'Agent';
   switch (m.direction) {
     case 'inbound':
@@ -138,7 +144,7 @@ export function Transcript({
             data-queued={queued}
           >
             <div className="cv-message-meta">
-              <span className="cv-author">{author(m, customerName, agentNames)}</span>
+              <span className="cv-author">{messageAuthor(m, customerName, agentNames)}</span>
               <span className="visually-hidden">{KIND[m.direction]}, </span>
               <span className={`cv-badge cv-badge-${m.visibility}`} data-testid="visibility">
                 {m.visibility === 'public' ? 'Public' : 'Private'}

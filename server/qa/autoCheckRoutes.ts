@@ -1,15 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import {
-  asRating,
-  consistentWithApprovedAnswer,
-  firstResponseWithinSla,
-  noPersonalDataInPublic,
-  toneTemplateFollowed,
-  type AutoResult,
-  type ConversationFacts,
-} from '../../shared/qa/autoChecks';
-import { criteriaOf, type AutoCheck } from '../../shared/qa/scorecard';
+import { decideAutoChecks, type ConversationFacts } from '../../shared/qa/autoChecks';
 import { describeIssues } from '../../shared/settings';
 import type { Tone } from '../../shared/tones';
 import type { TokenIssuer } from '../auth/tokens';
@@ -74,20 +65,12 @@ export function registerAutoCheckRoutes(
         title: string;
         renderings: Partial<Record<Tone, string>>;
       }>('select id, title, renderings from templates');
-      const decide: Record<AutoCheck, () => AutoResult> = {
-        first_response_sla: () => firstResponseWithinSla(facts, new Date(deps.now())),
-        tone_template: () => toneTemplateFollowed(facts),
-        pii_in_public: () => noPersonalDataInPublic(facts),
-        spelling: () => spellingChecked(facts, [conversation.customer, conversation.agent ?? '']),
-        consistency: () => consistentWithApprovedAnswer(facts, new Map(templates.map((t) => [t.id, t]))),
-      };
       return {
-        checks: criteriaOf(card)
-          .filter((c) => c.auto)
-          .map((c) => {
-            const result = decide[c.auto!]();
-            return { criterionId: c.id, check: c.auto, rating: asRating(c, result.verdict), ...result };
-          }),
+        checks: decideAutoChecks(card, facts, {
+          now: new Date(deps.now()),
+          templates: new Map(templates.map((t) => [t.id, t])),
+          spelling: (f) => spellingChecked(f, [conversation.customer, conversation.agent ?? '']),
+        }),
       };
     },
   );

@@ -1,6 +1,7 @@
 import { scoreReview } from '../../shared/qa/score';
 import { criteriaOf, ratingProblem, scalePoints, type Criterion, type Rating } from '../../shared/qa/scorecard';
 import type { Queryable } from '../db/db';
+import { teamOf } from '../store/publish';
 import type { ChangeWriter } from '../sync/changeLog';
 import { applied, reject, type OpRule } from '../sync/opContext';
 import { publishedScorecard } from './publishedScorecard';
@@ -42,12 +43,9 @@ function disputeData(row: DisputeRow) {
 
 /** Both sides see every step: the agent who disputes, the reviewer and the agent's team leads. */
 async function publishDispute(tx: Queryable, changes: ChangeWriter, row: DisputeRow, review: ReviewRow) {
-  const { rows } = await tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
-    review.agent_id,
-  ]);
   changes.append('dispute', row.id, disputeData(row), {
     agentId: review.reviewer_id,
-    teamId: rows[0]?.team_id ?? null,
+    teamId: await teamOf(tx, review.agent_id),
   });
   changes.append('dispute', row.id, disputeData(row), { agentId: row.agent_id });
 }

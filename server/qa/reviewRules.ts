@@ -4,6 +4,7 @@ import { appliesTo, messageKinds, unratedRequired, unratedSentence } from '../..
 import { criteriaOf, type CommentAnchor, type Rating, type ScorecardVersion } from '../../shared/qa/scorecard';
 import type { Queryable } from '../db/db';
 import type { Audience } from '../sync/audience';
+import { teamOf } from '../store/publish';
 import type { ChangeWriter } from '../sync/changeLog';
 import { applied, reject, type OpContext, type OpRule } from '../sync/opContext';
 import { publishedScorecard } from './publishedScorecard';
@@ -69,10 +70,7 @@ export async function publishReview(tx: Queryable, changes: ChangeWriter, row: R
     changes.append('review', row.id, reviewData(row), { agentId: row.reviewer_id });
     return;
   }
-  const { rows } = await tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
-    row.agent_id,
-  ]);
-  const leads: Audience = { agentId: row.reviewer_id, teamId: rows[0]?.team_id ?? null };
+  const leads: Audience = { agentId: row.reviewer_id, teamId: await teamOf(tx, row.agent_id) };
   changes.append('review', row.id, reviewData(row), leads);
   if (row.status === 'submitted') changes.append('review', row.id, reviewData(row), { agentId: row.agent_id });
 }
@@ -88,10 +86,7 @@ export async function mayEdit(ctx: OpContext, review: ReviewRow): Promise<boolea
   if (review.reviewer_id === ctx.viewer.agentId) return true;
   if (review.calibration_id) return false;
   if (ctx.viewer.role === 'admin') return true;
-  const { rows } = await ctx.tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
-    review.agent_id,
-  ]);
-  return ctx.viewer.teamId !== null && rows[0]?.team_id === ctx.viewer.teamId;
+  return ctx.viewer.teamId !== null && (await teamOf(ctx.tx, review.agent_id)) === ctx.viewer.teamId;
 }
 
 /**

@@ -14,16 +14,28 @@ import {
   type SuggestionRow,
 } from './rows';
 
+/** An agent's team: whose leads see their work (null: no team, or no such agent). */
+export async function teamOf(tx: Queryable, agentId: string): Promise<string | null> {
+  const { rows } = await tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [agentId]);
+  return rows[0]?.team_id ?? null;
+}
+
 /** Who sees a conversation: its assignee and their team's leads; every lead while it is queued. */
 export async function conversationAudience(
   tx: Queryable,
   row: Pick<ConversationRow, 'assigned_agent_id'>,
 ): Promise<Audience> {
   if (!row.assigned_agent_id) return { leads: true };
-  const { rows } = await tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
-    row.assigned_agent_id,
-  ]);
-  return { agentId: row.assigned_agent_id, teamId: rows[0]?.team_id ?? null };
+  return { agentId: row.assigned_agent_id, teamId: await teamOf(tx, row.assigned_agent_id) };
+}
+
+/** A conversation's messages, oldest first. */
+export async function conversationMessages(tx: Queryable, conversationId: string): Promise<MessageRow[]> {
+  const { rows } = await tx.query<MessageRow>(
+    'select * from messages where conversation_id = $1 order by created_at, id',
+    [conversationId],
+  );
+  return rows;
 }
 
 export async function loadConversation(tx: Queryable, id: string, lock = false): Promise<ConversationRow | undefined> {
@@ -66,10 +78,7 @@ export async function publishWorkingSet(
   conversation: ConversationRow,
   audience: Audience,
 ): Promise<void> {
-  const { rows: messages } = await tx.query<MessageRow>(
-    'select * from messages where conversation_id = $1 order by created_at, id',
-    [conversation.id],
-  );
+  const messages = await conversationMessages(tx, conversation.id);
   for (const m of messages) changes.append('message', m.id, messageData(m), audience);
   await publishCustomer(tx, changes, conversation.customer_id, audience);
   const { rows: journey } = await tx.query<ConversationRow>(
@@ -127,10 +136,7 @@ export async function publishForReview(
     (l) => l.role !== 'admin' && l.id !== audience.agentId && !(audience.teamId && l.team_id === audience.teamId),
   );
   if (!outsiders.length) return;
-  const { rows: messages } = await tx.query<MessageRow>(
-    'select * from messages where conversation_id = $1 order by created_at, id',
-    [conversation.id],
-  );
+  const messages = await conversationMessages(tx, conversation.id);
   for (const lead of outsiders) {
     const to: Audience = { agentId: lead.id };
     changes.append('conversation', conversation.id, conversationData(conversation), to);

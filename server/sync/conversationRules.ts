@@ -9,6 +9,7 @@ import {
   publishConversation,
   publishMessage,
   publishWorkingSet,
+  teamOf,
 } from '../store/publish';
 import type { ConversationRow, MessageRow } from '../store/rows';
 import { applied, reject, type OpContext, type OpRule, type RuleOutcome } from './opContext';
@@ -34,10 +35,7 @@ async function ownConversation(ctx: OpContext, conversationId: string): Promise<
   }
   // Leads act on the queue and on their own team's conversations, as they see them.
   if (ctx.viewer.role === 'lead' && row.assigned_agent_id && row.assigned_agent_id !== ctx.viewer.agentId) {
-    const { rows } = await ctx.tx.query<{ team_id: string | null }>('select team_id from agents where id = $1', [
-      row.assigned_agent_id,
-    ]);
-    if (!ctx.viewer.teamId || rows[0]?.team_id !== ctx.viewer.teamId) {
+    if (!ctx.viewer.teamId || (await teamOf(ctx.tx, row.assigned_agent_id)) !== ctx.viewer.teamId) {
       return reject('forbidden', 'This conversation belongs to another team; ask its lead.');
     }
   }

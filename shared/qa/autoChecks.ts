@@ -1,7 +1,14 @@
 import type { Channel } from '../domain';
 import { personalData } from '../replyChecks';
 import { toneFor, type Tone } from '../tones';
-import { scalePoints, type Criterion, type Rating } from './scorecard';
+import {
+  criteriaOf,
+  scalePoints,
+  type AutoCheck,
+  type Criterion,
+  type Rating,
+  type ScorecardVersion,
+} from './scorecard';
 
 /**
  * Criteria the data can decide (issue 8), filled in with their evidence for the lead to keep or
@@ -191,4 +198,40 @@ export function consistentWithApprovedAnswer(
         evidence: `${used.length === 1 ? 'The reply' : `${used.length} replies`} used the approved answer written for ${used.length === 1 ? 'its' : 'their'} channel.`,
         messageIds: [],
       };
+}
+
+/** One automatic criterion decided: its result on the criterion's own scale. */
+export interface AutoCheckResult extends AutoResult {
+  criterionId: string;
+  check: AutoCheck;
+  rating: Rating | null;
+}
+
+/**
+ * Every automatic criterion of a scorecard version decided on a conversation, the one mapping of
+ * check to rule that the server and the lead's screen (offline) share. Spelling needs a dictionary
+ * the screen does not load: without `spelling`, those criteria are left out.
+ */
+export function decideAutoChecks(
+  card: Pick<ScorecardVersion, 'sections'>,
+  facts: ConversationFacts,
+  context: {
+    now: Date;
+    templates: ReadonlyMap<string, { title: string; renderings: Partial<Record<Tone, string>> }>;
+    spelling?: (facts: ConversationFacts) => AutoResult;
+  },
+): AutoCheckResult[] {
+  const decide: Record<AutoCheck, (() => AutoResult) | undefined> = {
+    first_response_sla: () => firstResponseWithinSla(facts, context.now),
+    tone_template: () => toneTemplateFollowed(facts),
+    pii_in_public: () => noPersonalDataInPublic(facts),
+    spelling: context.spelling && (() => context.spelling!(facts)),
+    consistency: () => consistentWithApprovedAnswer(facts, context.templates),
+  };
+  return criteriaOf(card).flatMap((c) => {
+    const run = c.auto && decide[c.auto];
+    if (!c.auto || !run) return [];
+    const result = run();
+    return [{ criterionId: c.id, check: c.auto, rating: asRating(c, result.verdict), ...result }];
+  });
 }

@@ -1,17 +1,16 @@
-import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { CHANNEL_LABELS } from '../../inbox/channels';
 import {
   AgentSchema,
   ConversationSchema,
   CustomerSchema,
-  MessageSchema,
   parseRow,
   parseRows,
   timeOf,
   type Conversation,
   type Message,
 } from '../../conversation/rows';
+import { loadMessages } from '../../conversation/Transcript';
 import type { SyncDb } from '../../sync/db';
 import {
   CalibrationRowSchema,
@@ -77,11 +76,7 @@ export function useCalibrations(db: SyncDb, leadId: string): CalibrationBoard | 
     ).filter((r) => r.calibrationId !== null);
     const messages = new Map<string, Message[]>();
     for (const id of conversationIds) {
-      const rows = await db.messages
-        .where('[conversationId+createdAt]')
-        .between([id, Dexie.minKey], [id, Dexie.maxKey])
-        .toArray();
-      messages.set(id, parseRows(MessageSchema, rows));
+      messages.set(id, await loadMessages(db, id));
     }
     const names = new Map(parseRows(AgentSchema, await db.agents.toArray()).map((a) => [a.id, a.name || a.id]));
 

@@ -1,9 +1,9 @@
-import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useId, useState } from 'react';
 import { displayScore } from '../../../shared/qa/score';
 import type { Criterion, Section } from '../../../shared/qa/scorecard';
-import { ConversationSchema, MessageSchema, parseRow, parseRows, type Message } from '../../conversation/rows';
+import { ConversationSchema, parseRow, type Message } from '../../conversation/rows';
+import { loadMessages } from '../../conversation/Transcript';
 import { formatWhen } from '../../conversation/words';
 import { useSync } from '../../sync/ui/syncContext';
 import type { DisputeRow, ReviewComment, ReviewRow } from '../rows';
@@ -51,11 +51,7 @@ export function ReviewDetail({
   const conversation = useLiveQuery(async () => {
     const id = review.conversationId;
     const row = parseRow(ConversationSchema, await db.conversations.get(id));
-    const rows = await db.messages
-      .where('[conversationId+createdAt]')
-      .between([id, Dexie.minKey], [id, Dexie.maxKey])
-      .toArray();
-    return { channel: row?.channel ?? null, messages: parseRows(MessageSchema, rows) };
+    return { channel: row?.channel ?? null, messages: await loadMessages(db, id) };
   }, [db, review.conversationId]);
   // Without the conversation (or the scorecard) here, every criterion is shown as applying. One
   // given a point applied when it was scored (the server refuses others): the mirror holds too little.

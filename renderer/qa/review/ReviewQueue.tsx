@@ -70,26 +70,26 @@ export function ReviewQueue() {
   const data = useLiveQuery(async () => {
     if (!sync) return null;
     const { db } = sync;
-    const [assignments, reviews, cards, conversations, customers, agents] = await Promise.all([
+    const [assignments, reviews, cards, conversations, agents] = await Promise.all([
       db.assignments.where('status').equals('open').toArray(),
-      db.reviews.toArray(),
+      db.reviews.where('reviewerId').equals(me).toArray(),
       db.scorecards.toArray(),
       db.conversations.where('status').equals('resolved').toArray(),
-      db.customers.toArray(),
       db.agents.toArray(),
     ]);
+    const resolved = parseRows(ConversationSchema, conversations);
+    // Only the customers of the conversations listed: the query then follows those rows, not every customer.
+    const customerIds = [...new Set(resolved.flatMap((c) => (c.customerId ? [c.customerId] : [])))];
+    const customers = parseRows(CustomerSchema, (await db.customers.bulkGet(customerIds)).filter(Boolean));
+    const mine = parseRows(ReviewRowSchema, reviews).filter((r) => r.reviewerId === me && !r.calibrationId);
     return {
       assignments: parseRows(AssignmentRowSchema, assignments).filter((a) => a.leadId === me),
       // Submitted here, maybe offline: the assignment is done even before the server says so.
-      submittedHere: new Set(
-        parseRows(ReviewRowSchema, reviews)
-          .filter((r) => r.reviewerId === me && r.status === 'submitted' && !r.calibrationId)
-          .map((r) => r.conversationId),
-      ),
-      reviews: parseRows(ReviewRowSchema, reviews).filter((r) => r.reviewerId === me && !r.calibrationId),
+      submittedHere: new Set(mine.filter((r) => r.status === 'submitted').map((r) => r.conversationId)),
+      reviews: mine,
       newest: newestVersions(parseRows(ScorecardVersionRowSchema, cards)),
-      resolved: parseRows(ConversationSchema, conversations),
-      customers: new Map(parseRows(CustomerSchema, customers).map((c) => [c.id, c.displayName])),
+      resolved,
+      customers: new Map(customers.map((c) => [c.id, c.displayName])),
       agents: new Map(parseRows(AgentSchema, agents).map((a) => [a.id, a.name])),
     };
   }, [sync, me]);

@@ -1,20 +1,11 @@
 import { Fragment, useMemo, type MouseEvent } from 'react';
 import type { CommentAnchor } from '../../../shared/qa/scorecard';
 import type { Message } from '../../conversation/rows';
+import { messageAuthor } from '../../conversation/Transcript';
 import { formatWhen } from '../../conversation/words';
 import './review.css';
 import type { ReviewComment } from '../rows';
 import { commentsByMessage, describeAnchor, formatOffset, transcriptSpans, type Span } from './reviewRules';
-
-const SPEAKERS: Record<string, string> = { agent: 'Agent', customer: 'Customer', system: 'System' };
-
-function author(m: Message, customerName: string, agentNames: ReadonlyMap<string, string>): string {
-  const agent = (m.authorAgentId && agentNames.get(m.authorAgentId)) || 'Agent';
-  if (m.direction === 'inbound') return customerName || 'Customer';
-  if (m.direction === 'outbound') return agent;
-  if (m.direction === 'note') return `Internal note by ${agent}`;
-  return SPEAKERS[m.speaker ?? ''] ?? 'Speaker';
-}
 
 /** The body with the commented text ranges marked; text only, whatever the customer wrote. */
 function MarkedBody({ body, ranges }: { body: string; ranges: { start: number; end: number; id: string }[] }) {
@@ -161,7 +152,7 @@ export function ReviewTranscript({
                   {formatOffset(span.startMs)}
                 </span>
               )}
-              <span className="cv-author">{author(m, customerName, agentNames)}</span>
+              <span className="cv-author">{messageAuthor(m, customerName, agentNames)}</span>
               <span className={`cv-badge cv-badge-${m.visibility}`}>
                 {m.visibility === 'public' ? 'Public' : 'Private'}
               </span>

@@ -1,9 +1,8 @@
 import { appliesTo, messageKinds } from '../../../shared/qa/applicability';
-import { asRating } from '../../../shared/qa/autoChecks';
+import type { AutoCheckResult } from '../../../shared/qa/autoChecks';
 import {
   criteriaOf,
   scalePoints,
-  type AutoCheck,
   type CommentAnchor,
   type Criterion,
   type Rating,
@@ -16,14 +15,7 @@ import type { ReviewComment } from '../rows';
 /** Pure rules of the review workspace: applicability, automatic prefill, keys, anchors. */
 
 /** An automatic criterion's result as the server (or this screen, offline) decided it. */
-export interface AutoCheckResult {
-  criterionId: string;
-  check: AutoCheck;
-  rating: Rating | null;
-  verdict: 'yes' | 'no' | 'na';
-  evidence: string;
-  messageIds: string[];
-}
+export type { AutoCheckResult };
 
 /** The criteria that apply to this conversation, and those that do not (shown, not asked). */
 export function splitCriteria(
@@ -54,11 +46,6 @@ export function withAutoRatings(
   }
   for (const [id, rating] of Object.entries(ratings)) if (ids.has(id)) out[id] = rating;
   return out;
-}
-
-/** An automatic verdict on the criterion's scale, for results computed on this screen. */
-export function autoRating(criterion: Criterion, verdict: AutoCheckResult['verdict']): Rating | null {
-  return asRating(criterion, verdict);
 }
 
 /**

@@ -1,26 +1,19 @@
-import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { z } from 'zod';
-import {
-  consistentWithApprovedAnswer,
-  firstResponseWithinSla,
-  noPersonalDataInPublic,
-  toneTemplateFollowed,
-  type ConversationFacts,
-} from '../../../shared/qa/autoChecks';
-import { AutoCheckSchema, RatingSchema, criteriaOf, type AutoCheck } from '../../../shared/qa/scorecard';
+import { decideAutoChecks, type AutoCheckResult, type ConversationFacts } from '../../../shared/qa/autoChecks';
+import { AutoCheckSchema, RatingSchema, criteriaOf } from '../../../shared/qa/scorecard';
 import {
   AgentSchema,
   ConversationSchema,
   CustomerSchema,
-  MessageSchema,
   TemplateSchema,
   parseRow,
   parseRows,
   type Conversation,
   type Message,
 } from '../../conversation/rows';
+import { loadMessages } from '../../conversation/Transcript';
 import type { ReviewTarget } from '../../store/qaSlice';
 import type { SyncDb } from '../../sync/db';
 import { qaRequest, type ApiSession } from '../qaApi';
@@ -31,7 +24,6 @@ import {
   type ReviewRow,
   type ScorecardVersionRow,
 } from '../rows';
-import { autoRating, type AutoCheckResult } from './reviewRules';
 
 export interface ReviewData {
   card: ScorecardVersionRow | null;
@@ -58,13 +50,7 @@ export function useReviewData(db: SyncDb, me: string, target: ReviewTarget): Rev
     const customer = conversation?.customerId
       ? parseRow(CustomerSchema, await db.customers.get(conversation.customerId))
       : null;
-    const messages = parseRows(
-      MessageSchema,
-      await db.messages
-        .where('[conversationId+createdAt]')
-        .between([target.conversationId, Dexie.minKey], [target.conversationId, Dexie.maxKey])
-        .toArray(),
-    );
+    const messages = await loadMessages(db, target.conversationId);
     // Call turns stamped in the same instant keep the call's order: by their offset in the call.
     const offset = (m: Message) => {
       const start = (m as Record<string, unknown>).startMs;
@@ -165,18 +151,9 @@ export function useAutoChecks(
     firstResponseAt: conversation.firstResponseAt,
     messages,
   };
-  const templateMap = new Map((templates ?? []).map((t) => [t.id, t]));
-  const decide: Partial<Record<AutoCheck, () => ReturnType<typeof toneTemplateFollowed>>> = {
-    first_response_sla: () => firstResponseWithinSla(facts, new Date()),
-    tone_template: () => toneTemplateFollowed(facts),
-    pii_in_public: () => noPersonalDataInPublic(facts),
-    consistency: () => consistentWithApprovedAnswer(facts, templateMap),
-  };
-  const results = criteriaOf(card).flatMap((c): AutoCheckResult[] => {
-    const run = c.auto && decide[c.auto];
-    if (!c.auto || !run) return [];
-    const result = run();
-    return [{ criterionId: c.id, check: c.auto, rating: autoRating(c, result.verdict), ...result }];
+  const results = decideAutoChecks(card, facts, {
+    now: new Date(),
+    templates: new Map((templates ?? []).map((t) => [t.id, t])),
   });
   const spelling = criteriaOf(card).some((c) => c.auto === 'spelling');
   return {
